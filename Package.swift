@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Folio",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "folio", targets: ["FolioCLI"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries. Debian: libcmark-dev, libopenblas-dev, zlib1g-dev (see Makefile).
+        .systemLibrary(
+            name: "CMark", path: "Sources/CMark", pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]),
+        .systemLibrary(
+            name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+
+        // The engine: tensors, layers, losses, optimizers, training, data sets.
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib"]),
+        // Notebooks and everything around running them (benchmark included).
+        .target(name: "Folio", dependencies: ["NeuralNet"]),
+        // The command line. Thin: parses arguments and calls Folio.
+        // (Not `folio`: it would clash with `Folio` on case-insensitive file systems.)
+        .executableTarget(
+            name: "FolioCLI",
+            dependencies: ["Folio", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI"]),
+    ]
+)

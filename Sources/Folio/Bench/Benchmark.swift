@@ -1,0 +1,97 @@
+import NeuralNet
+
+/// The reference networks `folio bench` trains: 784-300-100-10 with ReLU, without and
+/// with batch normalization between each hidden dense layer and its ReLU.
+public enum BenchmarkNetwork: String, CaseIterable, Sendable, Codable {
+    /// dense 300, relu, dense 100, relu, dense 10
+    case mlp
+    /// dense 300, batchnorm, relu, dense 100, batchnorm, relu, dense 10
+    case mlpBatchNorm = "mlp-bn"
+
+    /// The layers, as a notebook would write them.
+    public var layers: [LayerSpec] {
+        switch self {
+        case .mlp: [.dense(units: 300), .activation(.relu), .dense(units: 100), .activation(.relu), .dense(units: 10)]
+        case .mlpBatchNorm:
+            [.dense(units: 300), .batchNorm, .activation(.relu), .dense(units: 100), .batchNorm, .activation(.relu),
+             .dense(units: 10)]
+        }
+    }
+}
+
+/// One row of `folio bench`: a network at a batch size.
+public struct BenchmarkResult: Codable, Sendable, Equatable {
+    public var network: BenchmarkNetwork
+    public var batchSize: Int
+    /// Median over the epochs of the training pass's wall seconds.
+    public var secondsPerEpoch: Double
+    /// Training examples per second at that median.
+    public var samplesPerSecond: Double
+    /// Validation accuracy after the last epoch.
+    public var valAccuracy: Double
+    public var epochs: Int
+
+    enum CodingKeys: String, CodingKey {
+        case network, batchSize = "batch_size", secondsPerEpoch = "seconds_per_epoch"
+        case samplesPerSecond = "samples_per_second", valAccuracy = "val_accuracy", epochs
+    }
+}
+
+/// Engine speed on the reference networks: Fashion-MNIST, 55,000 training and 5,000
+/// validation examples, SGD with learning rate 0.01, Glorot initialization, seed 0.
+public struct Benchmark: Sendable {
+    public var networks: [BenchmarkNetwork]
+    public var batchSizes: [Int]
+    public var epochs: Int
+    /// Folder holding the Fashion-MNIST IDX files.
+    public var dataDirectory: String
+
+    public init(networks: [BenchmarkNetwork], batchSizes: [Int], epochs: Int, dataDirectory: String) {
+        self.networks = networks
+        self.batchSizes = batchSizes
+        self.epochs = epochs
+        self.dataDirectory = dataDirectory
+    }
+
+    /// Trains every network at every batch size; `progress` hears of each finished epoch.
+    public func run(
+        progress: @escaping (_ network: BenchmarkNetwork, _ batchSize: Int, _ metrics: EpochMetrics) -> Void
+    ) throws(DataError) -> [BenchmarkResult] {
+        let (training, validation) = try DataSource.fashionMNIST.load(.train, directory: dataDirectory)
+            .splitValidation(count: 5000)
+        var results: [BenchmarkResult] = []
+        for network in networks {
+            for batchSize in batchSizes {
+                let generator = RandomGenerator(seed: 0)
+                let model = Network(specs: network.layers, inputShape: training.shape, generator: generator)
+                let trainer = Trainer(
+                    network: model, optimizer: OptimizerKind.sgd.make(learningRate: 0.01, parameters: model.parameters),
+                    generator: generator)
+                let observer = EpochReporter { progress(network, batchSize, $0) }
+                let history = trainer.train(
+                    on: training, validation: validation, epochs: epochs, batchSize: batchSize, observer: observer)
+                let seconds = median(history.epochs.map(\.seconds))
+                results.append(
+                    BenchmarkResult(
+                        network: network, batchSize: batchSize, secondsPerEpoch: seconds,
+                        samplesPerSecond: Double(training.count) / seconds,
+                        valAccuracy: history.epochs.last?.validationAccuracy ?? .nan, epochs: history.epochs.count))
+            }
+        }
+        return results
+    }
+}
+
+/// Forwards epoch ends to a closure.
+private final class EpochReporter: TrainingObserver {
+    let report: (EpochMetrics) -> Void
+    init(_ report: @escaping (EpochMetrics) -> Void) { self.report = report }
+    func epochDidFinish(_ metrics: EpochMetrics) { report(metrics) }
+}
+
+/// The middle value (the mean of the two middle values for an even count); NaN when empty.
+func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return .nan }
+    let sorted = values.sorted(), middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}

@@ -1,0 +1,73 @@
+/// A batch of feature vectors: `rows` examples × `columns` features, Float32, row-major.
+///
+/// Storage only ever grows, so a layer can keep one matrix for its output and reuse it for
+/// every batch: resizing to a batch no larger than the largest seen allocates nothing. That
+/// is what keeps the training step free of allocation. Images are stored flattened per
+/// example in NCHW order (channel, then row, then column), see `FeatureShape`.
+public final class Matrix {
+    /// Number of examples (the batch dimension).
+    public private(set) var rows: Int
+    /// Number of features per example.
+    public let columns: Int
+    /// The elements, `rows * columns` of them, row-major. Valid until the next `resize`.
+    public private(set) var data: UnsafeMutablePointer<Float>
+    private var capacity: Int
+
+    /// A zero-filled `rows × columns` matrix.
+    public init(rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns > 0, "Matrix needs rows >= 0 and columns > 0")
+        self.rows = rows
+        self.columns = columns
+        self.capacity = max(rows * columns, 1)
+        self.data = .allocate(capacity: capacity)
+        data.initialize(repeating: 0, count: capacity)
+    }
+
+    /// A `rows × columns` matrix holding `values` (row-major).
+    public convenience init(rows: Int, columns: Int, values: [Float]) {
+        precondition(values.count == rows * columns, "Matrix: \(values.count) values for \(rows)x\(columns)")
+        self.init(rows: rows, columns: columns)
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
+    }
+
+    deinit { data.deallocate() }
+
+    /// `rows * columns`.
+    @inlinable public var count: Int { rows * columns }
+
+    /// Changes the number of rows. Contents are unspecified afterwards; allocates only
+    /// when the matrix has never held this many elements.
+    public func resize(rows newRows: Int) {
+        precondition(newRows >= 0)
+        rows = newRows
+        let needed = newRows * columns
+        if needed > capacity {
+            data.deallocate()
+            capacity = needed
+            data = .allocate(capacity: needed)
+            data.initialize(repeating: 0, count: needed)
+        }
+    }
+
+    /// Element at (`row`, `column`).
+    public subscript(row: Int, column: Int) -> Float {
+        get { data[row * columns + column] }
+        set { data[row * columns + column] = newValue }
+    }
+
+    /// A copy of the elements, row-major.
+    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+    /// Sets every element to `value`.
+    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+
+    /// Makes this matrix an exact copy of `other` (same shape required).
+    public func copy(from other: Matrix) {
+        precondition(other.columns == columns, "Matrix.copy: \(other.columns) columns into \(columns)")
+        resize(rows: other.rows)
+        data.update(from: other.data, count: count)
+    }
+
+    /// A pointer to the first element of `row`.
+    @inlinable public func row(_ row: Int) -> UnsafeMutablePointer<Float> { data + row * columns }
+}

@@ -1,0 +1,312 @@
+/// Settings of a batch-normalization layer (Keras's names and defaults).
+public struct BatchNormOptions: Hashable, Sendable, Codable {
+    /// Weight of the old running statistics in each update: running = m · running + (1 - m) · batch.
+    public var momentum: Float
+    /// Added to the variance before the square root.
+    public var epsilon: Float
+
+    /// Keras's defaults: momentum 0.99, epsilon 0.001.
+    public init(momentum: Float = 0.99, epsilon: Float = 0.001) {
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+}
+
+/// Batch normalization (Ioffe and Szegedy, 2015).
+///
+/// Normalizes each channel over the batch (and, after a convolution, over height and width
+/// too: BatchNorm2d): x̂ = (x − μ_B) / sqrt(σ²_B + ε), y = γ x̂ + β. In training, μ_B and σ²_B
+/// are the batch's mean and biased variance, and the running statistics move towards them
+/// with `momentum`; in evaluation the running statistics stand in for them. For vectors,
+/// every feature is its own channel.
+///
+/// The backward pass, with M = batch × positions values per channel:
+///   dβ = Σ dy,  dγ = Σ dy · x̂,  dx = γ / (M sqrt(σ² + ε)) · (M dy − dβ − x̂ dγ),
+/// which is why Σ dx = 0 and Σ dx · x̂ = 0 per channel.
+public final class BatchNorm: Layer {
+    public let inputShape: FeatureShape
+    public var outputShape: FeatureShape { inputShape }
+    /// Scale γ, [1, channels], starts at 1.
+    public let gamma: Parameter
+    /// Shift β, [1, channels], starts at 0.
+    public let beta: Parameter
+    public var parameters: [Parameter] { [gamma, beta] }
+    /// Momentum and epsilon.
+    public let options: BatchNormOptions
+    public var description: String { "batchnorm" }
+
+    private let channels: Int
+    private let positions: Int
+    private let mean: UnsafeMutablePointer<Float>
+    private let inverseDeviation: UnsafeMutablePointer<Float>
+    private let runningMeanStorage: UnsafeMutablePointer<Float>
+    private let runningVarianceStorage: UnsafeMutablePointer<Float>
+    private let scratch: UnsafeMutablePointer<Float>
+    private let normalized: Matrix
+    private let output: Matrix
+    private let inputGradient: Matrix
+
+    /// Batch normalization over the channels of `shape`.
+    public init(shape: FeatureShape, options: BatchNormOptions = BatchNormOptions()) {
+        self.inputShape = shape
+        self.options = options
+        self.channels = shape.channels
+        self.positions = shape.spatialCount
+        let ones = Matrix(rows: 1, columns: channels)
+        ones.fill(1)
+        gamma = Parameter(name: "gamma", value: ones)
+        beta = Parameter(name: "beta", value: Matrix(rows: 1, columns: channels))
+        func buffer(_ value: Float) -> UnsafeMutablePointer<Float> {
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: shape.channels)
+            pointer.initialize(repeating: value, count: shape.channels)
+            return pointer
+        }
+        mean = buffer(0)
+        inverseDeviation = buffer(1)
+        runningMeanStorage = buffer(0)
+        runningVarianceStorage = buffer(1)
+        scratch = buffer(0)
+        normalized = Matrix(rows: 0, columns: shape.count)
+        output = Matrix(rows: 0, columns: shape.count)
+        inputGradient = Matrix(rows: 0, columns: shape.count)
+    }
+
+    deinit {
+        for pointer in [mean, inverseDeviation, runningMeanStorage, runningVarianceStorage, scratch] {
+            pointer.deallocate()
+        }
+    }
+
+    /// Running mean per channel, used in evaluation.
+    public var runningMean: [Float] { Array(UnsafeBufferPointer(start: runningMeanStorage, count: channels)) }
+    /// Running (biased) variance per channel, used in evaluation.
+    public var runningVariance: [Float] { Array(UnsafeBufferPointer(start: runningVarianceStorage, count: channels)) }
+
+    public func forward(_ input: Matrix, training: Bool) -> Matrix {
+        precondition(input.columns == inputShape.count, "batchnorm: input has \(input.columns) features, expected \(inputShape.count)")
+        let batch = input.rows
+        output.resize(rows: batch)
+        normalized.resize(rows: batch)
+        if training {
+            precondition(batch > 0, "batchnorm: empty batch")
+            let count = Float(batch * positions)
+            channelSums(input.data, rows: batch, into: mean)
+            for c in 0..<channels { mean[c] /= count }
+            squaredDeviationSums(input.data, rows: batch, into: scratch)
+            let momentum = options.momentum
+            for c in 0..<channels {
+                let variance = scratch[c] / count
+                inverseDeviation[c] = 1 / (variance + options.epsilon).squareRoot()
+                runningMeanStorage[c] = momentum * runningMeanStorage[c] + (1 - momentum) * mean[c]
+                runningVarianceStorage[c] = momentum * runningVarianceStorage[c] + (1 - momentum) * variance
+            }
+        } else {
+            for c in 0..<channels {
+                mean[c] = runningMeanStorage[c]
+                inverseDeviation[c] = 1 / (runningVarianceStorage[c] + options.epsilon).squareRoot()
+            }
+        }
+        normalize(input.data, rows: batch)
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
+        let batch = outputGradient.rows
+        precondition(batch == normalized.rows, "batchnorm: backward batch differs from forward")
+        inputGradient.resize(rows: batch)
+        let dy = outputGradient.data, xHat = normalized.data
+        let dGamma = gamma.gradient.data, dBeta = beta.gradient.data
+        dGamma.update(repeating: 0, count: channels)
+        dBeta.update(repeating: 0, count: channels)
+        let width = inputShape.count
+        for row in 0..<batch {
+            let dyRow = dy + row * width, xRow = xHat + row * width
+            if positions == 1 {
+                for c in 0..<channels {
+                    dBeta[c] += dyRow[c]
+                    dGamma[c] += dyRow[c] * xRow[c]
+                }
+            } else {
+                for c in 0..<channels {
+                    let offset = c * positions
+                    var sum: Float = 0, product: Float = 0
+                    for p in 0..<positions {
+                        sum += dyRow[offset + p]
+                        product += dyRow[offset + p] * xRow[offset + p]
+                    }
+                    dBeta[c] += sum
+                    dGamma[c] += product
+                }
+            }
+        }
+        guard needsInputGradient else { return inputGradient }
+        let count = Float(batch * positions), g = gamma.value.data, dx = inputGradient.data
+        // scratch[c] = γ / (M σ); dx = scratch · (M dy − dβ − x̂ dγ)
+        for c in 0..<channels { scratch[c] = g[c] * inverseDeviation[c] / count }
+        for row in 0..<batch {
+            let dyRow = dy + row * width, xRow = xHat + row * width, dxRow = dx + row * width
+            if positions == 1 {
+                for c in 0..<channels {
+                    dxRow[c] = scratch[c] * (count * dyRow[c] - dBeta[c] - xRow[c] * dGamma[c])
+                }
+            } else {
+                for c in 0..<channels {
+                    let offset = c * positions, scale = scratch[c], shift = dBeta[c], slope = dGamma[c]
+                    for p in 0..<positions {
+                        dxRow[offset + p] = scale * (count * dyRow[offset + p] - shift - xRow[offset + p] * slope)
+                    }
+                }
+            }
+        }
+        return inputGradient
+    }
+
+    /// sums[c] = Σ x over the batch and positions of channel c.
+    private func channelSums(_ x: UnsafeMutablePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: channels)
+        let width = inputShape.count
+        for row in 0..<rows {
+            let xRow = x + row * width
+            if positions == 1 {
+                for c in 0..<channels { sums[c] += xRow[c] }
+            } else {
+                for c in 0..<channels {
+                    var sum: Float = 0
+                    for p in 0..<positions { sum += xRow[c * positions + p] }
+                    sums[c] += sum
+                }
+            }
+        }
+    }
+
+    /// sums[c] = Σ (x − mean[c])² over the batch and positions of channel c.
+    private func squaredDeviationSums(_ x: UnsafeMutablePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: channels)
+        let width = inputShape.count
+        for row in 0..<rows {
+            let xRow = x + row * width
+            if positions == 1 {
+                for c in 0..<channels {
+                    let deviation = xRow[c] - mean[c]
+                    sums[c] += deviation * deviation
+                }
+            } else {
+                for c in 0..<channels {
+                    let center = mean[c]
+                    var sum: Float = 0
+                    for p in 0..<positions {
+                        let deviation = xRow[c * positions + p] - center
+                        sum += deviation * deviation
+                    }
+                    sums[c] += sum
+                }
+            }
+        }
+    }
+
+    /// x̂ = (x − mean) · inverseDeviation into `normalized`, y = γ x̂ + β into `output`.
+    private func normalize(_ x: UnsafeMutablePointer<Float>, rows: Int) {
+        let width = inputShape.count, g = gamma.value.data, b = beta.value.data
+        for row in 0..<rows {
+            let xRow = x + row * width, xHat = normalized.row(row), y = output.row(row)
+            if positions == 1 {
+                for c in 0..<channels {
+                    let value = (xRow[c] - mean[c]) * inverseDeviation[c]
+                    xHat[c] = value
+                    y[c] = g[c] * value + b[c]
+                }
+            } else {
+                for c in 0..<channels {
+                    let center = mean[c], scale = inverseDeviation[c], gain = g[c], shift = b[c]
+                    for p in c * positions..<(c + 1) * positions {
+                        let value = (xRow[p] - center) * scale
+                        xHat[p] = value
+                        y[p] = gain * value + shift
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Layer normalization (Ba, Kiros and Hinton, 2016): each example is normalized over its own
+/// features, x̂ = (x − μ) / sqrt(σ² + ε), then y = γ x̂ + β with γ, β per feature. It needs no
+/// batch statistics, so it behaves the same in training and evaluation and at any batch size.
+public final class LayerNorm: Layer {
+    public let inputShape: FeatureShape
+    public var outputShape: FeatureShape { inputShape }
+    /// Scale γ, [1, features], starts at 1.
+    public let gamma: Parameter
+    /// Shift β, [1, features], starts at 0.
+    public let beta: Parameter
+    public var parameters: [Parameter] { [gamma, beta] }
+    /// Added to the variance before the square root (Keras's default 0.001).
+    public let epsilon: Float
+    public var description: String { "layernorm" }
+
+    private let normalized: Matrix
+    private let inverseDeviation: Matrix
+    private let output: Matrix
+    private let inputGradient: Matrix
+
+    /// Layer normalization over the features of `shape`.
+    public init(shape: FeatureShape, epsilon: Float = 0.001) {
+        self.inputShape = shape
+        self.epsilon = epsilon
+        let ones = Matrix(rows: 1, columns: shape.count)
+        ones.fill(1)
+        gamma = Parameter(name: "gamma", value: ones)
+        beta = Parameter(name: "beta", value: Matrix(rows: 1, columns: shape.count))
+        normalized = Matrix(rows: 0, columns: shape.count)
+        inverseDeviation = Matrix(rows: 0, columns: 1)
+        output = Matrix(rows: 0, columns: shape.count)
+        inputGradient = Matrix(rows: 0, columns: shape.count)
+    }
+
+    public func forward(_ input: Matrix, training: Bool) -> Matrix {
+        let batch = input.rows, width = inputShape.count, count = Float(width)
+        output.resize(rows: batch)
+        normalized.resize(rows: batch)
+        inverseDeviation.resize(rows: batch)
+        let g = gamma.value.data, b = beta.value.data
+        for row in 0..<batch {
+            let x = input.row(row), xHat = normalized.row(row), y = output.row(row)
+            var sum: Float = 0
+            for i in 0..<width { sum += x[i] }
+            let mean = sum / count
+            var squares: Float = 0
+            for i in 0..<width { squares += (x[i] - mean) * (x[i] - mean) }
+            let scale = 1 / (squares / count + epsilon).squareRoot()
+            inverseDeviation.data[row] = scale
+            for i in 0..<width {
+                xHat[i] = (x[i] - mean) * scale
+                y[i] = g[i] * xHat[i] + b[i]
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
+        let batch = outputGradient.rows, width = inputShape.count, count = Float(width)
+        inputGradient.resize(rows: batch)
+        let g = gamma.value.data, dGamma = gamma.gradient.data, dBeta = beta.gradient.data
+        dGamma.update(repeating: 0, count: width)
+        dBeta.update(repeating: 0, count: width)
+        for row in 0..<batch {
+            let dy = outputGradient.row(row), xHat = normalized.row(row), dx = inputGradient.row(row)
+            var sum: Float = 0, product: Float = 0
+            for i in 0..<width {
+                dBeta[i] += dy[i]
+                dGamma[i] += dy[i] * xHat[i]
+                let dxHat = dy[i] * g[i]
+                sum += dxHat
+                product += dxHat * xHat[i]
+            }
+            guard needsInputGradient else { continue }
+            // dx = σ⁻¹ / F · (F dx̂ − Σ dx̂ − x̂ Σ dx̂ x̂)
+            let scale = inverseDeviation.data[row] / count
+            for i in 0..<width { dx[i] = scale * (count * dy[i] * g[i] - sum - xHat[i] * product) }
+        }
+        return inputGradient
+    }
+}
