@@ -44,29 +44,48 @@ public final class Dense: Layer {
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
+        computeInputGradient(outputGradient, needed: needsInputGradient)
+        // dW = xᵀ · dy, db = column sums of dy
+        accumulate(outputGradient, scale: 1, weights: weight.gradient.data, bias: bias.gradient.data, beta: 0)
+        return inputGradient
+    }
+
+    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix {
+        // The input gradient needs the weights before this step's update: compute it first.
+        computeInputGradient(outputGradient, needed: needsInputGradient)
+        // W += −η xᵀ · dy, b += −η Σ dy: one GEMM, and no gradient written or re-read.
+        accumulate(outputGradient, scale: -learningRate, weights: weight.value.data, bias: bias.value.data, beta: 1)
+        return inputGradient
+    }
+
+    /// dx = dy · Wᵀ into `inputGradient` (resized either way).
+    private func computeInputGradient(_ outputGradient: Matrix, needed: Bool) {
+        guard let input else { preconditionFailure("dense: backward before forward") }
+        precondition(outputGradient.rows == input.rows && outputGradient.columns == outputShape.count)
+        inputGradient.resize(rows: input.rows)
+        guard needed else { return }
+        let units = outputShape.count
+        BLAS.gemm(
+            transposeA: false, transposeB: true, m: input.rows, n: inputShape.count, k: units,
+            a: outputGradient.data, lda: units, b: weight.value.data, ldb: units,
+            beta: 0, c: inputGradient.data, ldc: inputShape.count)
+    }
+
+    /// weights = beta · weights + scale · xᵀ · dy; bias = beta · bias + scale · Σ_rows dy.
+    private func accumulate(
+        _ outputGradient: Matrix, scale: Float, weights: UnsafeMutablePointer<Float>,
+        bias: UnsafeMutablePointer<Float>, beta: Float
+    ) {
         guard let input else { preconditionFailure("dense: backward before forward") }
         let batch = input.rows, inputs = inputShape.count, units = outputShape.count
-        precondition(outputGradient.rows == batch && outputGradient.columns == units)
-        // dW = xᵀ · dy
         BLAS.gemm(
-            transposeA: true, transposeB: false, m: inputs, n: units, k: batch,
+            transposeA: true, transposeB: false, m: inputs, n: units, k: batch, alpha: scale,
             a: input.data, lda: inputs, b: outputGradient.data, ldb: units,
-            beta: 0, c: weight.gradient.data, ldc: units)
-        // db = column sums of dy
-        let biasGradient = bias.gradient.data
-        biasGradient.update(repeating: 0, count: units)
+            beta: beta, c: weights, ldc: units)
+        if beta == 0 { bias.update(repeating: 0, count: units) }
         for row in 0..<batch {
             let gradientRow = outputGradient.row(row)
-            for unit in 0..<units { biasGradient[unit] += gradientRow[unit] }
+            for unit in 0..<units { bias[unit] += scale * gradientRow[unit] }
         }
-        inputGradient.resize(rows: batch)
-        if needsInputGradient {
-            // dx = dy · Wᵀ
-            BLAS.gemm(
-                transposeA: false, transposeB: true, m: batch, n: inputs, k: units,
-                a: outputGradient.data, lda: units, b: weight.value.data, ldb: units,
-                beta: 0, c: inputGradient.data, ldc: inputs)
-        }
-        return inputGradient
     }
 }

@@ -37,6 +37,21 @@ public protocol Layer: AnyObject {
     /// returns the input gradient unless `needsInputGradient` is false (the first layer),
     /// in which case the returned matrix's contents are unspecified.
     func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix
+    /// `backward` followed by plain SGD on this layer's parameters (w −= η ∂L/∂w), which a
+    /// layer may fuse: `Dense` adds −η xᵀ·dy straight into its weights, never writing the
+    /// gradient. Afterwards parameter gradients are unspecified.
+    func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix
+}
+
+extension Layer {
+    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix {
+        let inputGradient = backward(outputGradient, needsInputGradient: needsInputGradient)
+        for parameter in parameters {
+            let value = parameter.value.data, gradient = parameter.gradient.data
+            for i in 0..<parameter.value.count { value[i] -= learningRate * gradient[i] }
+        }
+        return inputGradient
+    }
 }
 
 extension Layer {

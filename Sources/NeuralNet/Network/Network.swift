@@ -59,4 +59,14 @@ public final class Network {
             gradient = layers[index].backward(gradient, needsInputGradient: index > 0)
         }
     }
+
+    /// Back-propagates and applies plain SGD with `learningRate` layer by layer, fused where
+    /// a layer can (see `Layer.backwardUpdating`). Same result as `backward` then
+    /// `SGD.step()`, without materializing the dense layers' weight gradients.
+    public func backwardUpdating(_ outputGradient: Matrix, learningRate: Float) {
+        var gradient = outputGradient
+        for index in layers.indices.reversed() {
+            gradient = layers[index].backwardUpdating(gradient, needsInputGradient: index > 0, learningRate: learningRate)
+        }
+    }
 }

@@ -45,7 +45,7 @@ public protocol TrainingObserver: AnyObject {
     /// Called once before the first step.
     func trainingWillStart(epochs: Int, stepsPerEpoch: Int)
     /// Called after each step's update, with that batch's loss. Parameter gradients still
-    /// hold this step's values.
+    /// hold this step's values unless plain SGD was fused (`Trainer.fusesPlainSGD`).
     func stepDidFinish(epoch: Int, step: Int, loss: Float)
     /// Called after each epoch's validation.
     func epochDidFinish(_ metrics: EpochMetrics)
@@ -69,6 +69,10 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// The run's random stream (shuffling; the network's dropout shares it).
     public let generator: RandomGenerator
+    /// Whether plain SGD is fused into the backward pass (`Network.backwardUpdating`): the
+    /// same updates, faster, but parameter gradients are not kept. Turn it off to read
+    /// gradients from an observer. Other optimizers always use the gradients.
+    public var fusesPlainSGD = true
     private let loss: SoftmaxCrossEntropy
 
     /// A trainer for `network`, updating it with `optimizer` and shuffling with `generator`.
@@ -111,8 +115,12 @@ public final class Trainer {
                     history.divergence = Divergence(epoch: epoch, step: step + 1)
                     return history
                 }
-                network.backward(loss.gradient)
-                optimizer.step()
+                if fusesPlainSGD, optimizer is SGD {
+                    network.backwardUpdating(loss.gradient, learningRate: optimizer.learningRate)
+                } else {
+                    network.backward(loss.gradient)
+                    optimizer.step()
+                }
                 lossSum += Double(result.loss) * Double(upper - lower)
                 correct += result.correct
                 observer?.stepDidFinish(epoch: epoch, step: step + 1, loss: result.loss)
