@@ -38,7 +38,7 @@ public final class Activation: Layer {
         output.resize(rows: input.rows)
         let x = input.data, y = output.data, count = input.count
         switch function {
-        case .relu: for i in 0..<count { y[i] = max(x[i], 0) }
+        case .relu: Elementwise.relu(x, into: y, count: count)
         case .sigmoid: for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
         case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
         }
@@ -50,7 +50,7 @@ public final class Activation: Layer {
         guard needsInputGradient else { return inputGradient }
         let dy = outputGradient.data, y = output.data, dx = inputGradient.data, count = output.count
         switch function {
-        case .relu: for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        case .relu: Elementwise.reluGradient(dy, output: y, into: dx, count: count)
         case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         }

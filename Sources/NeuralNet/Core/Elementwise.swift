@@ -1,0 +1,48 @@
+/// Element-wise loops written over SIMD vectors, for the few places where the compiler's
+/// auto-vectorizer gives up (selects and comparisons). Each takes raw pointers to `count`
+/// Floats; outputs may alias inputs.
+enum Elementwise {
+    typealias Vector = SIMD8<Float>
+    static let width = Vector.scalarCount
+
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Float>, _ index: Int) -> Vector {
+        UnsafeRawPointer(pointer + index).loadUnaligned(as: Vector.self)
+    }
+
+    @inline(__always)
+    private static func store(_ value: Vector, _ pointer: UnsafeMutablePointer<Float>, _ index: Int) {
+        UnsafeMutableRawPointer(pointer + index).storeBytes(of: value, as: Vector.self)
+    }
+
+    /// y = max(x, 0)
+    static func relu(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= count {
+            let value = load(x, i)
+            store(value.replacing(with: zero, where: value .< zero), y, i)
+            i += width
+        }
+        while i < count {
+            y[i] = x[i] > 0 ? x[i] : 0
+            i += 1
+        }
+    }
+
+    /// dx = dy where y > 0, else 0
+    static func reluGradient(
+        _ dy: UnsafePointer<Float>, output y: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let zero = Vector(repeating: 0)
+        var i = 0
+        while i + width <= count {
+            store(zero.replacing(with: load(dy, i), where: load(y, i) .> zero), dx, i)
+            i += width
+        }
+        while i < count {
+            dx[i] = y[i] > 0 ? dy[i] : 0
+            i += 1
+        }
+    }
+}
