@@ -33,7 +33,10 @@ let package = Package(
             name: "FolioCLI",
             dependencies: ["Folio", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(
+            name: "NeuralNetTests", dependencies: ["NeuralNet", "CZlib"],
+            // Read by path: the numpy script and the values it wrote.
+            exclude: ["Fixtures"]),
         .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI"]),
     ]
 )
