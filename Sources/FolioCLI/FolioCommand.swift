@@ -1,6 +1,6 @@
 import ArgumentParser
+import Foundation
 
-@main
 struct FolioCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "folio",
@@ -10,4 +10,22 @@ struct FolioCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [BenchCommand.self])
+}
+
+/// Runs the command, mapping ArgumentParser's usage-error code (64) to Folio's 2.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try FolioCommand.parseAsRoot()
+            try command.run()
+        } catch {
+            let code = FolioCommand.exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((FolioCommand.fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            FolioCommand.exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,50 @@
+# Folio: two commands do everything on a fresh machine.
+#   make report   install what is missing, build the release binary, render notebooks/
+#   make test     install what is missing, run the test suite
+# Also: make bench (engine speed against numpy), make build, make clean.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+RELEASE := .build/release/folio
+
+# Debian packages: cmark, OpenBLAS, zlib, Fashion-MNIST (the default data set), pkg-config
+# (SwiftPM finds the libraries through it), python3-numpy is optional (bench/ uses pip's).
+DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config
+
+.PHONY: report test bench build deps clean
+
+deps:
+	@if [ "$$(uname)" = Darwin ]; then \
+	  echo "macOS: brew install cmark openblas zlib pkg-config; Fashion-MNIST's IDX files go in data/fashion-mnist or \$$FOLIO_DATA"; \
+	elif command -v dpkg-query >/dev/null; then \
+	  missing=""; \
+	  for p in $(DEBIAN_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing:$$missing"; \
+	    sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	  fi; \
+	else \
+	  echo "Install cmark, OpenBLAS (with cblas.h), zlib and pkg-config with your package manager."; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product folio
+
+report: build
+	@if ls notebooks/*.md >/dev/null 2>&1; then \
+	  $(RELEASE) build notebooks; \
+	else \
+	  echo "Built $(RELEASE). No notebooks in notebooks/ yet: nothing to render."; \
+	fi
+
+test: deps
+	$(SWIFT) test
+
+bench: build
+	python3 bench/compare.py
+
+clean:
+	rm -rf .build .folio
