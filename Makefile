@@ -45,6 +45,7 @@ test: deps
 
 bench: build
 	python3 bench/compare.py
+	python3 bench/allocations.py
 
 clean:
 	rm -rf .build .folio
