@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // System libraries. Debian: libcmark-dev, libopenblas-dev, zlib1g-dev (see Makefile).
@@ -25,8 +26,10 @@ let package = Package(
 
         // The engine: tensors, layers, losses, optimizers, training, data sets.
         .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib"]),
-        // Notebooks and everything around running them (benchmark included).
-        .target(name: "Folio", dependencies: ["NeuralNet"]),
+        // SVG charts and image grids from plain numbers. Knows nothing of neural nets.
+        .target(name: "Charts", dependencies: ["CZlib"]),
+        // Notebooks: parsing, the directive language, planning, the result cache, HTML.
+        .target(name: "Folio", dependencies: ["NeuralNet", "Charts", "CMark", "Yams"]),
         // The command line. Thin: parses arguments and calls Folio.
         // (Not `folio`: it would clash with `Folio` on case-insensitive file systems.)
         .executableTarget(
@@ -37,6 +40,7 @@ let package = Package(
             name: "NeuralNetTests", dependencies: ["NeuralNet", "CZlib"],
             // Read by path: the numpy script and the values it wrote.
             exclude: ["Fixtures"]),
+        .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI"]),
     ]
 )

@@ -51,6 +51,15 @@ public final class Network {
         return activations
     }
 
+    /// Runs a batch through layers `0...last` only, returning that layer's output (owned
+    /// by the layer): e.g. the input to a nonlinearity, to watch its distribution.
+    public func output(of input: Matrix, throughLayer last: Int, training: Bool) -> Matrix {
+        precondition(layers.indices.contains(last), "output(throughLayer:): no layer \(last)")
+        var activations = input
+        for layer in layers[...last] { activations = layer.forward(activations, training: training) }
+        return activations
+    }
+
     /// Back-propagates the gradient of the loss with respect to the logits, leaving every
     /// parameter's gradient set. The input gradient of the first layer is not computed.
     public func backward(_ outputGradient: Matrix) {

@@ -1,0 +1,181 @@
+import CMark
+
+/// The parts of a Markdown document Folio acts on, copied out of cmark's tree.
+/// `ordinal` numbers nodes in document order, so the render pass can find them again.
+enum MarkdownNode: Equatable {
+    /// A code block; `info` is the fence's info string (empty for indented blocks).
+    case codeBlock(ordinal: Int, info: String, literal: String, line: Int, column: Int)
+    /// An inline code span; `math` when written as $`…`$.
+    case codeSpan(ordinal: Int, literal: String, line: Int, column: Int, math: Bool)
+    /// A heading and its plain text.
+    case heading(ordinal: Int, level: Int, text: String, line: Int)
+    /// Raw HTML written in the prose.
+    case rawHTML(ordinal: Int, line: Int, column: Int)
+}
+
+/// What the render pass puts in place of a node.
+enum MarkdownReplacement {
+    /// A block of generated HTML (for a code block).
+    case block(String)
+    /// Inline HTML (for a code span; for a math span the `$` around it are removed too).
+    case inline(String)
+    /// The heading rendered as usual, with this `id` for the table of contents.
+    case headingID(String)
+}
+
+/// Every call into cmark lives in this file. Nothing else sees a C pointer: the tree is
+/// copied into Swift values and freed before returning.
+enum CMarkBridge {
+    /// The nodes of interest in `markdown`, in document order.
+    static func scan(_ markdown: String) -> [MarkdownNode] {
+        guard let root = parse(markdown) else { return [] }
+        defer { cmark_node_free(root) }
+        var nodes: [MarkdownNode] = []
+        forEachNode(root) { ordinal, node in
+            let line = Int(cmark_node_get_start_line(node)), column = Int(cmark_node_get_start_column(node))
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_CODE_BLOCK:
+                nodes.append(.codeBlock(
+                    ordinal: ordinal, info: string(cmark_node_get_fence_info(node)), literal: string(cmark_node_get_literal(node)),
+                    line: line, column: column))
+            case CMARK_NODE_CODE:
+                let (blockLine, blockColumn) = enclosingPosition(node)
+                nodes.append(.codeSpan(
+                    ordinal: ordinal, literal: string(cmark_node_get_literal(node)), line: line > 0 ? line : blockLine,
+                    column: line > 0 ? column : blockColumn, math: isMathSpan(node)))
+            case CMARK_NODE_HEADING:
+                nodes.append(.heading(ordinal: ordinal, level: Int(cmark_node_get_heading_level(node)), text: plainText(node), line: line))
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                let (blockLine, blockColumn) = enclosingPosition(node)
+                nodes.append(.rawHTML(ordinal: ordinal, line: line > 0 ? line : blockLine, column: line > 0 ? column : blockColumn))
+            default: break
+            }
+        }
+        return nodes
+    }
+
+    /// `markdown` as HTML, with the nodes named in `replacements` replaced, and the prose's
+    /// raw HTML removed unless `keepRawHTML`.
+    static func render(_ markdown: String, replacements: [Int: MarkdownReplacement], keepRawHTML: Bool) -> String {
+        guard let root = parse(markdown) else { return "" }
+        defer { cmark_node_free(root) }
+        var byOrdinal: [Int: OpaquePointer] = [:]
+        var rawHTML: [OpaquePointer] = []
+        forEachNode(root) { ordinal, node in
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { rawHTML.append(node) }
+            if replacements[ordinal] != nil { byOrdinal[ordinal] = node }
+        }
+        if !keepRawHTML {
+            for node in rawHTML {
+                cmark_node_unlink(node)
+                cmark_node_free(node)
+            }
+        }
+        // Inline replacements first: a heading is rendered with its replaced spans inside.
+        let ordered = byOrdinal.sorted { a, b in
+            let aHeading = cmark_node_get_type(a.value) == CMARK_NODE_HEADING
+            let bHeading = cmark_node_get_type(b.value) == CMARK_NODE_HEADING
+            return aHeading == bHeading ? a.key < b.key : !aHeading
+        }
+        for (ordinal, node) in ordered {
+            switch replacements[ordinal]! {
+            case .block(let html):
+                replace(node, with: CMARK_NODE_HTML_BLOCK, literal: html)
+            case .inline(let html):
+                if isMathSpan(node) {
+                    trim(cmark_node_previous(node), suffix: true)
+                    trim(cmark_node_next(node), suffix: false)
+                }
+                replace(node, with: CMARK_NODE_HTML_INLINE, literal: html)
+            case .headingID(let id):
+                var html = renderHTML(node)
+                if let close = html.firstIndex(of: ">") {
+                    html.insert(contentsOf: " id=\"\(id)\"", at: close)
+                }
+                replace(node, with: CMARK_NODE_HTML_BLOCK, literal: html)
+            }
+        }
+        return renderHTML(root)
+    }
+
+    // MARK: - cmark, privately
+
+    private static func parse(_ markdown: String) -> OpaquePointer? {
+        markdown.withCString { cmark_parse_document($0, strlen($0), CMARK_OPT_DEFAULT) }
+    }
+
+    /// Calls `body` for every node on entry, in document order, numbering them from 0.
+    private static func forEachNode(_ root: OpaquePointer, _ body: (Int, OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iterator) }
+        var ordinal = 0
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            body(ordinal, node)
+            ordinal += 1
+        }
+    }
+
+    private static func renderHTML(_ node: OpaquePointer) -> String {
+        guard let pointer = cmark_render_html(node, CMARK_OPT_UNSAFE) else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+
+    private static func string(_ pointer: UnsafePointer<CChar>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+
+    /// $`x`$: a code span between text ending in "$" and text starting with "$".
+    private static func isMathSpan(_ node: OpaquePointer) -> Bool {
+        guard let previous = cmark_node_previous(node), let next = cmark_node_next(node),
+              cmark_node_get_type(previous) == CMARK_NODE_TEXT, cmark_node_get_type(next) == CMARK_NODE_TEXT
+        else { return false }
+        return string(cmark_node_get_literal(previous)).hasSuffix("$") && string(cmark_node_get_literal(next)).hasPrefix("$")
+    }
+
+    /// Removes the `$` at the end (or start) of a text node's literal.
+    private static func trim(_ node: OpaquePointer?, suffix: Bool) {
+        guard let node else { return }
+        var text = string(cmark_node_get_literal(node))
+        if suffix { text.removeLast() } else { text.removeFirst() }
+        cmark_node_set_literal(node, text)
+    }
+
+    /// Inline nodes may carry no position: use the nearest enclosing block's.
+    private static func enclosingPosition(_ node: OpaquePointer) -> (Int, Int) {
+        var current: OpaquePointer? = node
+        while let candidate = current {
+            let line = Int(cmark_node_get_start_line(candidate))
+            if line > 0 { return (line, Int(cmark_node_get_start_column(candidate))) }
+            current = cmark_node_parent(candidate)
+        }
+        return (1, 1)
+    }
+
+    private static func plainText(_ node: OpaquePointer) -> String {
+        var text = ""
+        forEachNode(node) { _, child in
+            let type = cmark_node_get_type(child)
+            if type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE { text += string(cmark_node_get_literal(child)) }
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { text += " " }
+        }
+        return text
+    }
+
+    private static func replace(_ node: OpaquePointer, with type: cmark_node_type, literal: String) {
+        guard let replacement = cmark_node_new(type) else { return }
+        cmark_node_set_literal(replacement, literal)
+        cmark_node_replace(node, replacement)
+        cmark_node_free(node)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

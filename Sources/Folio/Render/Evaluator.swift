@@ -1,0 +1,88 @@
+import Foundation
+
+/// Evaluates expressions over results. Selectors were checked by the planner, so every
+/// reference names exactly one run that has results.
+struct Evaluator {
+    let results: [RunResult]
+
+    func result(_ selector: String) -> RunResult? {
+        let runs = Planner.select(selector, in: results.map(\.run))
+        return runs.count == 1 ? results.first { $0.name == runs[0].name } : nil
+    }
+
+    func value(_ expression: Expression) -> Double {
+        switch expression {
+        case .number(let number): return number
+        case .reference(let reference):
+            return result(reference.selector)?.statistic(reference.metric, epoch: reference.epoch).mean ?? .nan
+        case .best(let reference):
+            guard let run = result(reference.selector), let epoch = run.bestEpoch(reference.metric) else { return .nan }
+            return run.statistic(reference.metric, epoch: epoch).mean
+        case .spread(let reference):
+            return result(reference.selector)?.statistic(reference.metric, epoch: reference.epoch).spread ?? .nan
+        case .absolute(let inner): return abs(value(inner))
+        case .negate(let inner): return -value(inner)
+        case .binary(let op, let left, let right):
+            let a = value(left), b = value(right)
+            switch op {
+            case "+": return a + b
+            case "-": return a - b
+            case "*": return a * b
+            default: return a / b
+            }
+        }
+    }
+
+    /// Whether a claim holds, with both sides. NaN on either side fails it.
+    func check(_ claim: Claim) -> (holds: Bool, left: Double, right: Double) {
+        let left = value(claim.left), right = value(claim.right)
+        let holds: Bool
+        switch claim.comparison {
+        case "<": holds = left < right
+        case "<=": holds = left <= right
+        case ">": holds = left > right
+        default: holds = left >= right
+        }
+        return (holds, left, right)
+    }
+}
+
+/// Number formats of inline values and tables.
+enum NumberFormat {
+    static func format(_ value: Double, _ format: InlineValue.Format) -> String {
+        guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞") }
+        switch format {
+        case .percent: return String(format: "%.1f %%", value * 100)
+        case .fixed(let digits): return minus(String(format: "%.\(digits)f", value))
+        case .number: return significant(value, 3)
+        case .seconds:
+            if abs(value) >= 90 {
+                let minutes = Int(value / 60), seconds = Int(value.rounded()) - 60 * minutes
+                return "\(minutes) min \(seconds) s"
+            }
+            return significant(value, 3) + " s"
+        }
+    }
+
+    /// `value` with `digits` significant digits, without exponent for everyday magnitudes.
+    static func significant(_ value: Double, _ digits: Int) -> String {
+        if value == 0 { return "0" }
+        let magnitude = Int(floor(log10(abs(value))))
+        if magnitude < -4 || magnitude >= 9 { return minus(String(format: "%.\(digits - 1)e", value)) }
+        let decimals = max(0, digits - 1 - magnitude)
+        return minus(String(format: "%.\(decimals)f", value))
+    }
+
+    /// A typographic minus sign.
+    static func minus(_ text: String) -> String { text.hasPrefix("-") ? "−" + text.dropFirst() : text }
+
+    /// A metric's value in a table: accuracies as percentages, losses with four decimals,
+    /// seconds with three significant digits.
+    static func metric(_ value: Double, _ metric: Metric) -> String {
+        switch metric {
+        case .accuracy, .val_accuracy, .test_accuracy: return value.isFinite ? String(format: "%.2f %%", value * 100) : "n/a"
+        case .seconds: return format(value, .seconds)
+        default: return value.isFinite ? minus(String(format: "%.4f", value)) : "n/a"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import NeuralNet
+
+/// One file per (run spec, seed) under the cache folder, named by the SHA-256 of the
+/// resolved spec, the data's fingerprint and the engine version. Each file carries a
+/// checksum of its record; an entry that does not verify is treated as missing.
+struct ResultCache: Sendable {
+    var directory: URL
+
+    struct Entry: Codable {
+        var key: String
+        var checksum: String
+        var record: SeedRecord
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// The key of a single-seed spec on data with `fingerprint`.
+    static func key(spec: RunSpec, fingerprint: String) -> String {
+        let json = (try? encoder().encode(spec)) ?? Data()
+        return SHA256.hex(Array(json) + Array("|\(fingerprint)|\(Engine.version)".utf8))
+    }
+
+    private func file(_ key: String) -> URL { directory.appendingPathComponent("runs/\(key).json") }
+
+    /// The stored record, or nil when absent, unreadable or corrupt.
+    func load(_ key: String) -> SeedRecord? {
+        guard let data = try? Data(contentsOf: file(key)),
+              let entry = try? Self.decoder().decode(Entry.self, from: data),
+              entry.key == key,
+              let recordData = try? Self.encoder().encode(entry.record),
+              SHA256.hex(recordData) == entry.checksum
+        else { return nil }
+        return entry.record
+    }
+
+    /// Stores `record` atomically (written to a temporary file, then renamed).
+    func store(_ record: SeedRecord, key: String) throws {
+        let recordData = try Self.encoder().encode(record)
+        let entry = Entry(key: key, checksum: SHA256.hex(recordData), record: record)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try Self.encoder().encode(entry).write(to: file(key), options: .atomic)
+    }
+
+    /// Whether an entry exists on disk (valid or not).
+    func contains(_ key: String) -> Bool { FileManager.default.fileExists(atPath: file(key).path) }
+}
+
+/// Where a data set's files are and what identifies their contents.
+enum DataLocation {
+    /// The folder a spec reads from: its `path`, else `$FOLIO_DATA/<name>`, else the default.
+    static func directory(for source: DataSource, path: String?, baseDirectory: URL) -> String {
+        if let path { return path.hasPrefix("/") ? path : baseDirectory.appendingPathComponent(path).path }
+        let root = ProcessInfo.processInfo.environment["FOLIO_DATA"]
+        let directory = source.defaultDirectory(dataRoot: root)
+        return directory.hasPrefix("/") ? directory : baseDirectory.appendingPathComponent(directory).path
+    }
+
+    /// Name, size and modification time of every file in the folder (and CIFAR's
+    /// sub-folder): cheap to compute, and changes whenever the data is replaced.
+    static func fingerprint(for source: DataSource, directory: String) -> String {
+        if source.isSynthetic { return "\(source.rawValue)-synthetic-v1" }
+        var parts: [String] = []
+        for folder in [directory, directory + "/cifar-10-batches-bin"] {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            for name in names.sorted() {
+                let path = folder + "/" + name
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                      attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+                let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+                parts.append("\(name):\(size):\(Int64(modified))")
+            }
+        }
+        return source.rawValue + "|" + parts.joined(separator: ",")
+    }
+}

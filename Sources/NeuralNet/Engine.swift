@@ -1,0 +1,20 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+
+/// Facts and settings of the engine as a whole.
+public enum Engine {
+    /// Changes whenever the numbers a run produces may change (layers, initialization,
+    /// random streams, data scaling). Part of every result's cache key.
+    public static let version = "neuralnet-1"
+
+    /// Threads BLAS may use for one matrix product. Set 1 when several runs train at once,
+    /// so that they do not compete for the same cores.
+    public static func setMatrixThreads(_ count: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(max(count, 1)))
+        #endif
+    }
+}
