@@ -63,7 +63,9 @@ public struct Diagnostics: Error, Sendable {
 func nearest(_ name: String, in candidates: [String]) -> String? {
     let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-    return best.1 <= max(2, name.count / 3) ? best.0 : nil
+    if best.1 <= max(2, name.count / 3) { return best.0 }
+    // An abbreviation: 'val_acc' for 'val_accuracy', 'fashion' for 'fashion-mnist'.
+    return name.count >= 3 ? candidates.filter { $0.lowercased().hasPrefix(name.lowercased()) }.min { $0.count < $1.count } : nil
 }
 
 /// ` (did you mean 'x'?)`, or nothing.
