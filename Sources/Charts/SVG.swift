@@ -60,10 +60,11 @@ struct SVGWriter {
     }
 
     /// Embedded so that a figure saved as its own .svg file looks the same as in the page.
+    /// Scoped to `.chart`: a style element inside inline SVG applies to the whole page.
     static let style = "<style>"
-        + ".label{font:12px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#222}"
-        + ".tick{font:11px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#444}"
-        + ".title{font:600 13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#111}"
-        + ".grid{stroke:#e3e3e3;stroke-width:1}.axis{stroke:#555;stroke-width:1}"
+        + ".chart .label{font:12px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#222}"
+        + ".chart .tick{font:11px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#444}"
+        + ".chart .title{font:600 13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#111}"
+        + ".chart .grid{stroke:#e3e3e3;stroke-width:1}.chart .axis{stroke:#555;stroke-width:1}"
         + "</style>"
 }

@@ -44,7 +44,8 @@ public struct Scale: Sendable {
     static func niceStep(_ rough: Double) -> Double {
         guard rough > 0, rough.isFinite else { return 1 }
         let magnitude = pow(10, floor(log10(rough)))
-        let fraction = rough / magnitude
+        // A little slack, so that 0.08 / 4 = 0.020000000000000018 still counts as 2.
+        let fraction = rough / magnitude * (1 - 1e-9)
         let nice: Double = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
         return nice * magnitude
     }

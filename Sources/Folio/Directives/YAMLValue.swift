@@ -61,7 +61,9 @@ indirect enum YAMLValue: Sendable {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
-                return .failure(Diagnostic(located(mark), "invalid YAML: \(problem)"))
+                // metric[N] inside [a, b] opens a nested list: the usual cause of this message.
+                let hint = problem.contains("',' or ']'") ? " (quote items that contain brackets, e.g. \"val_loss[3]\")" : ""
+                return .failure(Diagnostic(located(mark), "invalid YAML: \(problem)\(hint)"))
             case .duplicatedKeysInMapping(let duplicates, _):
                 return .failure(Diagnostic(located(nil), "invalid YAML: duplicate key '\(duplicates.joined(separator: "', '"))'"))
             default:

@@ -269,7 +269,6 @@ struct ReportRenderer {
     }
 
     static let css = """
-        :root{color-scheme:light}\
         body{margin:0;background:#fff;color:#1b1b1b;font:17px/1.6 Charter,'Bitstream Charter','Iowan Old Style',Georgia,serif}\
         main{max-width:46rem;margin:0 auto;padding:1.5rem 1.1rem 4rem}\
         h1,h2,h3,h4,nav,figcaption,caption,table,.byline,.experiment,.claims{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif}\
@@ -291,7 +290,7 @@ struct ReportRenderer {
         .claims{list-style:none;padding-left:0;font-size:.92rem}.claims li{margin:.3rem 0}\
         .claims .verdict{font-weight:600;margin-right:.3rem}.claims .pass .verdict{color:#0a6b3d}.claims .fail .verdict{color:#b00020}\
         .claims .sides{color:#555}.value{font-variant-numeric:tabular-nums;white-space:nowrap}\
-        math[display=block]{display:block;margin:1rem 0;overflow-x:auto;font-size:1.1em}\
+        math[display=block]{display:block;margin:1rem 0;padding:.2rem 0;overflow-x:auto;overflow-y:hidden;font-size:1.1em}\
         @media (max-width:600px){body{font-size:16px}main{padding:1rem .8rem 3rem}th,td{padding:.28rem .4rem}}\
         @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}\
         figure,table,.experiment,math[display=block]{break-inside:avoid}h2,h3{break-after:avoid}pre{white-space:pre-wrap}}
