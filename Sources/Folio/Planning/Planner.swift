@@ -45,7 +45,8 @@ enum Planner {
                     for (key, value) in combination {
                         ExperimentKeys.apply(key, value, to: &spec, &diagnostics)
                         let text = value.text ?? "?"
-                        name += "/\(key)=\(text)"
+                        // Spaces would split the name in expressions: `init=normal_0.01`.
+                        name += "/\(key)=\(text.replacingOccurrences(of: " ", with: "_"))"
                         swept[key] = text
                     }
                     if let last = spec.model.last, case .dense(let units) = last, let classes = classCount(spec.dataset), units != classes {

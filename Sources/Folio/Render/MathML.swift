@@ -39,7 +39,7 @@ struct MathML {
         "neq": "≠", "ne": "≠", "approx": "≈", "sim": "∼", "equiv": "≡", "propto": "∝", "to": "→", "rightarrow": "→",
         "leftarrow": "←", "Rightarrow": "⇒", "mapsto": "↦", "in": "∈", "notin": "∉", "subset": "⊂", "cup": "∪",
         "cap": "∩", "forall": "∀", "exists": "∃", "infty": "∞", "partial": "∂", "nabla": "∇", "ldots": "…",
-        "cdots": "⋯", "odot": "⊙", "circ": "∘", "ast": "∗", "star": "⋆", "mid": "∣", "lVert": "‖", "rVert": "‖",
+        "cdots": "⋯", "dots": "…", "vdots": "⋮", "ddots": "⋱", "odot": "⊙", "circ": "∘", "ast": "∗", "star": "⋆", "mid": "∣", "lVert": "‖", "rVert": "‖",
         "langle": "⟨", "rangle": "⟩", "lbrace": "{", "rbrace": "}", "{": "{", "}": "}", "|": "‖",
     ]
     static let largeOperators: [String: String] = ["sum": "∑", "prod": "∏", "int": "∫"]

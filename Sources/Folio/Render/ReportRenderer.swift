@@ -101,22 +101,27 @@ struct ReportRenderer {
 
     private func experimentSummary(_ experiment: ExperimentDirective) -> String {
         let runs = results.filter { $0.run.experiment == experiment.id }
-        guard let first = runs.first else { return "" }
-        let spec = first.run.spec
-        var parts = [
-            "data \(spec.dataset.rawValue)", "model " + spec.model.map(\.description).joined(separator: ", "),
-            "\(spec.optimizer) η = \(NumberFormat.significant(spec.learningRate, 3))", "batch \(spec.batchSize)",
-            "\(spec.epochs) epochs",
-        ]
-        if spec.repeatCount > 1 { parts.append("\(spec.repeatCount) seeds per run") }
-        let diverged = runs.filter(\.diverged).map(\.name)
+        guard !runs.isEmpty else { return "" }
+        // Settings shared by every run, then what varies between them.
+        func describe(_ spec: RunSpec) -> [String] {
+            var parts = [
+                "data \(spec.dataset.rawValue)", "model " + spec.model.map(\.description).joined(separator: ", "),
+                "\(spec.optimizer) η = \(NumberFormat.significant(spec.learningRate, 3))", "batch \(spec.batchSize)",
+                "\(spec.epochs) epochs", "init \(spec.initializer)",
+            ]
+            if spec.repeatCount > 1 { parts.append("\(spec.repeatCount) seeds per run") }
+            return parts
+        }
+        let descriptions = runs.map { describe($0.run.spec) }
+        let shared = descriptions[0].filter { part in descriptions.allSatisfy { $0.contains(part) } }
         var html = "<aside class=\"experiment\" id=\"experiment-\(escapeMarkup(experiment.id))\"><p><strong>Experiment "
             + "<code>\(escapeMarkup(experiment.id))</code></strong>: \(runs.count) run\(runs.count == 1 ? "" : "s") "
-            + "(\(escapeMarkup(parts.joined(separator: "; "))))"
-        if runs.count > 1 && runs.count <= 12 {
-            html += ": " + runs.map { "<code>\(escapeMarkup($0.name))</code>" }.joined(separator: ", ")
-        }
+            + "(\(escapeMarkup(shared.joined(separator: "; "))))"
+        let varied = experiment.variants.isEmpty ? [] : ["variants " + experiment.variants.map(\.name).joined(separator: ", ")]
+        let swept = experiment.sweep.map { "\($0.key) swept over " + $0.values.compactMap(\.text).joined(separator: ", ") }
+        if !(varied + swept).isEmpty { html += "; " + escapeMarkup((varied + swept).joined(separator: "; ")) }
         html += ".</p>"
+        let diverged = runs.filter(\.diverged).map(\.name)
         if !diverged.isEmpty {
             html += "<p class=\"diverged\">Diverged (loss became NaN or infinite): "
                 + diverged.map { "<code>\(escapeMarkup($0))</code>" }.joined(separator: ", ") + ".</p>"
