@@ -80,6 +80,10 @@ import Testing
              message: "epoch 9 is beyond run x's 1 epochs"),
         Case(name: "claim without comparison", body: experiment + "```{expect}\nx.val_accuracy 0.5\n```\n", location: "12:16",
              message: "expected a comparison (<, <=, >, >=) with spaces around it, found '0.5'"),
+        Case(name: "conv on vector data", body: "```{experiment} x\nmodel: [conv 8 3x3, flatten, dense 3]\n```\n", location: "8:1",
+             message: "run x: layer 'conv 8 3x3' after 2: conv needs image input, not a vector of 2"),
+        Case(name: "unknown conv option", body: "```{experiment} x\nmodel: [conv 8 3x3 strid 2, flatten, dense 10]\ndataset: mnist\n```\n",
+             location: "9:9", message: "unknown conv option 'strid' (did you mean 'stride'?)"),
         Case(name: "failed claim", body: experiment + "```{expect}\nx.val_accuracy > 2\n```\n", location: "12:1",
              message: "claim failed: x.val_accuracy > 2", exitCode: 1),
     ]

@@ -49,6 +49,16 @@ enum Planner {
                         name += "/\(key)=\(text.replacingOccurrences(of: " ", with: "_"))"
                         swept[key] = text
                     }
+                    // Every layer must fit the shape the one before it produces.
+                    var shape = ReportRenderer.inputShape(spec.dataset)
+                    shapes: for layer in spec.model {
+                        switch layer.outputShape(for: shape) {
+                        case .success(let next): shape = next
+                        case .failure(let error):
+                            diagnostics.error(experiment.location, "run \(name): layer '\(layer)' after \(shape): \(error.message)")
+                            break shapes
+                        }
+                    }
                     if let last = spec.model.last, case .dense(let units) = last, let classes = classCount(spec.dataset), units != classes {
                         diagnostics.error(experiment.location, "run \(name): the last layer is 'dense \(units)' but \(spec.dataset.rawValue) has \(classes) classes")
                     }

@@ -59,7 +59,7 @@ enum ExperimentKeys {
         "init", "batchnorm", "record", "repeat",
     ]
     static let all = overridable + ["variants", "sweep"]
-    static let layers = ["dense", "batchnorm", "layernorm", "relu", "sigmoid", "tanh", "dropout"]
+    static let layers = ["dense", "batchnorm", "layernorm", "relu", "sigmoid", "tanh", "dropout", "conv", "maxpool", "flatten"]
 
     /// Sets `key` of `spec` from `value`, reporting wrong types and impossible values.
     static func apply(_ key: String, _ value: YAMLValue, to spec: inout RunSpec, _ diagnostics: inout Diagnostics) {
@@ -185,11 +185,50 @@ enum ExperimentKeys {
                 return nil
             }
             return .dropout(rate: rate)
-        case "batchnorm", "layernorm", "relu", "sigmoid", "tanh":
+        case "conv":
+            // conv N KxK [stride S] [same | valid | padding P]
+            let usage = "conv N KxK [stride S] [same | valid | padding P]"
+            guard words.count >= 3, let filters = Int(words[1]), filters > 0 else {
+                diagnostics.error(location, "layer '\(text)' should be written '\(usage)'")
+                return nil
+            }
+            let sides = words[2].split(separator: "x")
+            guard sides.count == 2, let kernel = Int(sides[0]), kernel > 0, Int(sides[1]) == kernel else {
+                diagnostics.error(location, "conv needs a square kernel such as 3x3, not '\(words[2])'")
+                return nil
+            }
+            var stride = 1, padding = Padding.same, index = 3
+            while index < words.count {
+                switch words[index] {
+                case "same": padding = .same
+                case "valid": padding = .valid
+                case "stride", "padding":
+                    guard index + 1 < words.count, let value = Int(words[index + 1]), value >= (words[index] == "stride" ? 1 : 0) else {
+                        diagnostics.error(location, "'\(words[index])' in '\(text)' needs a whole number after it")
+                        return nil
+                    }
+                    if words[index] == "stride" { stride = value } else { padding = .explicit(value) }
+                    index += 1
+                default:
+                    diagnostics.error(location, "unknown conv option '\(words[index])'\(suggestion(for: words[index], in: ["stride", "padding", "same", "valid"])); write '\(usage)'")
+                    return nil
+                }
+                index += 1
+            }
+            return .convolution(filters: filters, kernel: kernel, stride: stride, padding: padding)
+        case "maxpool":
+            guard argumentCount(1, "maxpool K") else { return nil }
+            guard let size = Int(words[1]), size > 0 else {
+                diagnostics.error(location, "maxpool needs a positive window size, not '\(words[1])'")
+                return nil
+            }
+            return .maxPool(size: size)
+        case "batchnorm", "layernorm", "relu", "sigmoid", "tanh", "flatten":
             guard argumentCount(0, name) else { return nil }
             switch name {
             case "batchnorm": return .batchNorm
             case "layernorm": return .layerNorm
+            case "flatten": return .flatten
             default: return .activation(Activation.Function(rawValue: name)!)
             }
         default:

@@ -8,7 +8,7 @@ public final class Matrix {
     /// Number of examples (the batch dimension).
     public private(set) var rows: Int
     /// Number of features per example.
-    public let columns: Int
+    public private(set) var columns: Int
     /// The elements, `rows * columns` of them, row-major. Valid until the next `resize`.
     public private(set) var data: UnsafeMutablePointer<Float>
     private var capacity: Int
@@ -47,6 +47,15 @@ public final class Matrix {
             data = .allocate(capacity: needed)
             data.initialize(repeating: 0, count: needed)
         }
+    }
+
+    /// Keeps the rows and changes the number of columns (for scratch matrices whose width
+    /// depends on the batch). Contents are unspecified afterwards; allocates only when the
+    /// matrix has never held this many elements.
+    public func reshape(columns newColumns: Int) {
+        precondition(newColumns > 0)
+        columns = newColumns
+        resize(rows: rows)
     }
 
     /// Element at (`row`, `column`).

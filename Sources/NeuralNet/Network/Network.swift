@@ -28,6 +28,13 @@ public final class Network {
                 layer = Activation(function, shape: shape)
             case .dropout(let rate):
                 layer = Dropout(rate: Float(rate), shape: shape, generator: generator)
+            case .convolution(let filters, let kernel, let stride, let padding):
+                layer = Convolution(inputShape: shape, filters: filters, kernel: kernel, stride: stride, padding: padding,
+                                    initializer: initializer, generator: generator)
+            case .maxPool(let size):
+                layer = MaxPool(shape: shape, size: size)
+            case .flatten:
+                layer = Flatten(shape: shape)
             }
             layers.append(layer)
             shape = layer.outputShape

@@ -1,0 +1,228 @@
+/// How a convolution treats the border.
+public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Zero-pad so that, at stride 1, the output has the input's height and width (odd kernels).
+    case same
+    /// No padding: the kernel stays inside the image.
+    case valid
+    /// This many zeros on every side.
+    case explicit(Int)
+
+    /// Zeros added on each side for a kernel of `size`.
+    func amount(kernel size: Int) -> Int {
+        switch self {
+        case .same: (size - 1) / 2
+        case .valid: 0
+        case .explicit(let amount): amount
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .same: "same"
+        case .valid: "valid"
+        case .explicit(let amount): "padding \(amount)"
+        }
+    }
+}
+
+/// A 2-D convolution over NCHW images, computed as one matrix product per batch (im2col):
+/// every K×K×C patch of every image becomes a column, and the F filters multiply them all
+/// at once.
+///
+/// Shapes: input [batch, C·H·W], weight [F, C·K·K], bias [1, F], output [batch, F·H'·W']
+/// with H' = (H + 2P − K) / S + 1.
+public final class Convolution: Layer {
+    public let inputShape: FeatureShape
+    public let outputShape: FeatureShape
+    /// Filters, [F, C·K·K]: row f is filter f, its values in (channel, row, column) order.
+    public let weight: Parameter
+    /// One bias per filter, [1, F].
+    public let bias: Parameter
+    public var parameters: [Parameter] { [weight, bias] }
+    public let kernel: Int, stride: Int, padding: Padding
+    public var description: String {
+        "conv \(outputShape.channels) \(kernel)x\(kernel)" + (stride == 1 ? "" : " stride \(stride)")
+            + (padding == .same ? "" : " \(padding)")
+    }
+
+    private let pad: Int
+    /// Patches of the batch, [C·K·K, batch·H'·W'].
+    private let columns: Matrix
+    /// Output (or its gradient) with filters first, [F, batch·H'·W'].
+    private let filterMajor: Matrix
+    private let output: Matrix
+    private let inputGradient: Matrix
+    private var input: Matrix?
+
+    /// The output shape for `input`, or why the layer does not fit it.
+    public static func outputShape(
+        input: FeatureShape, filters: Int, kernel: Int, stride: Int, padding: Padding
+    ) -> Result<FeatureShape, ShapeError> {
+        guard !input.isVector || input.count == 1 else {
+            return .failure(ShapeError("conv needs image input, not a vector of \(input.count)"))
+        }
+        if padding == .same && kernel % 2 == 0 {
+            return .failure(ShapeError("'same' padding needs an odd kernel size, not \(kernel)x\(kernel)"))
+        }
+        let pad = padding.amount(kernel: kernel)
+        let height = (input.height + 2 * pad - kernel) / stride + 1, width = (input.width + 2 * pad - kernel) / stride + 1
+        guard input.height + 2 * pad >= kernel, input.width + 2 * pad >= kernel, height > 0, width > 0 else {
+            return .failure(ShapeError("a \(kernel)x\(kernel) kernel does not fit a \(input.height)x\(input.width) input"))
+        }
+        return .success(FeatureShape(channels: filters, height: height, width: width))
+    }
+
+    /// F filters of K×K over `inputShape`; weights drawn by `initializer` with Keras's fans
+    /// (C·K·K in, F·K·K out).
+    public init(
+        inputShape: FeatureShape, filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same,
+        initializer: Initializer, generator: RandomGenerator
+    ) {
+        precondition(filters > 0 && kernel > 0 && stride > 0)
+        guard case .success(let shape) = Self.outputShape(input: inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding)
+        else { preconditionFailure("conv: kernel does not fit the input") }
+        self.inputShape = inputShape
+        self.outputShape = shape
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.pad = padding.amount(kernel: kernel)
+        let patch = inputShape.channels * kernel * kernel
+        let weights = Matrix(rows: filters, columns: patch)
+        initializer.fill(weights.data, count: weights.count, fanIn: patch, fanOut: filters * kernel * kernel, generator: generator)
+        weight = Parameter(name: "weight", value: weights)
+        bias = Parameter(name: "bias", value: Matrix(rows: 1, columns: filters))
+        columns = Matrix(rows: patch, columns: 1)
+        filterMajor = Matrix(rows: filters, columns: 1)
+        output = Matrix(rows: 0, columns: shape.count)
+        inputGradient = Matrix(rows: 0, columns: inputShape.count)
+    }
+
+    public func forward(_ input: Matrix, training: Bool) -> Matrix {
+        precondition(input.columns == inputShape.count, "conv: input has \(input.columns) features, expected \(inputShape.count)")
+        self.input = input
+        let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
+        let width = batch * positions
+        columns.reshape(columns: width)
+        filterMajor.reshape(columns: width)
+        gatherPatches(input)
+        // [F, CKK] · [CKK, batch·H'W'] = [F, batch·H'W']
+        BLAS.gemm(
+            transposeA: false, transposeB: false, m: filters, n: width, k: columns.rows,
+            a: weight.value.data, lda: columns.rows, b: columns.data, ldb: width, beta: 0, c: filterMajor.data, ldc: width)
+        // To NCHW, adding each filter's bias.
+        output.resize(rows: batch)
+        for f in 0..<filters {
+            let b = bias.value.data[f], source = filterMajor.row(f)
+            for n in 0..<batch {
+                let from = source + n * positions, to = output.row(n) + f * positions
+                for p in 0..<positions { to[p] = from[p] + b }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
+        guard let input else { preconditionFailure("conv: backward before forward") }
+        let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
+        let width = batch * positions
+        // dy to filters-first, [F, batch·H'W'], and db = its row sums.
+        let dBias = bias.gradient.data
+        for f in 0..<filters {
+            let to = filterMajor.row(f)
+            var sum: Float = 0
+            for n in 0..<batch {
+                let from = outputGradient.row(n) + f * positions, target = to + n * positions
+                for p in 0..<positions {
+                    target[p] = from[p]
+                    sum += from[p]
+                }
+            }
+            dBias[f] = sum
+        }
+        // dW = dy · colsᵀ: [F, W] · [W, CKK]
+        BLAS.gemm(
+            transposeA: false, transposeB: true, m: filters, n: columns.rows, k: width,
+            a: filterMajor.data, lda: width, b: columns.data, ldb: width, beta: 0, c: weight.gradient.data, ldc: columns.rows)
+        inputGradient.resize(rows: batch)
+        guard needsInputGradient else { return inputGradient }
+        // dcols = Wᵀ · dy: [CKK, F] · [F, W], written over the patches (no longer needed).
+        BLAS.gemm(
+            transposeA: true, transposeB: false, m: columns.rows, n: width, k: filters,
+            a: weight.value.data, lda: columns.rows, b: filterMajor.data, ldb: width, beta: 0, c: columns.data, ldc: width)
+        scatterPatches(into: inputGradient)
+        return inputGradient
+    }
+
+    /// im2col: columns[(c·K + i)·K + j, n·H'W' + y·W' + x] = input[n, c, y·S + i − P, x·S + j − P], 0 outside.
+    private func gatherPatches(_ input: Matrix) {
+        forEachPatchRow(batch: input.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+            let source = input.row(image) + (channel * inputShape.height + row) * inputShape.width
+            let target = columns.row(outputRow) + column
+            if stride == 1 {
+                target.update(from: source + sourceColumn, count: count)
+            } else {
+                for x in 0..<count { target[x] = source[sourceColumn + x * stride] }
+            }
+        }
+    }
+
+    /// col2im: the transpose of `gatherPatches`, summing every patch's gradient into the
+    /// pixels it came from.
+    private func scatterPatches(into gradient: Matrix) {
+        gradient.fill(0)
+        forEachPatchRow(batch: gradient.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+            let target = gradient.row(image) + (channel * inputShape.height + row) * inputShape.width
+            let source = columns.row(outputRow) + column
+            if stride == 1 {
+                for x in 0..<count { target[sourceColumn + x] += source[x] }
+            } else {
+                for x in 0..<count { target[sourceColumn + x * stride] += source[x] }
+            }
+        }
+    }
+
+    /// Visits, for every patch row (channel, i, j), image and output row y, the run of
+    /// output columns whose input pixels lie inside the image: `count` values starting at
+    /// output column `column` (an offset into the patch row) and input column `sourceColumn`
+    /// of input `row`. Entries outside the image are zeroed in `columns` by the visit itself
+    /// (harmless in the backward pass: they belong to padding, whose gradient is dropped).
+    @inline(__always)
+    private func forEachPatchRow(
+        batch: Int,
+        _ body: (_ image: Int, _ channel: Int, _ row: Int, _ patchRow: Int, _ column: Int, _ count: Int, _ sourceColumn: Int) -> Void
+    ) {
+        let outputHeight = outputShape.height, outputWidth = outputShape.width, positions = outputShape.spatialCount
+        for channel in 0..<inputShape.channels {
+            for i in 0..<kernel {
+                for j in 0..<kernel {
+                    let patchRow = (channel * kernel + i) * kernel + j
+                    // Output columns x whose input column x·S + j − P is inside [0, W).
+                    let firstX = max(0, (pad - j + stride - 1) / stride)
+                    let lastX = min(outputWidth - 1, (inputShape.width - 1 + pad - j) / stride)
+                    let count = max(0, lastX - firstX + 1)
+                    for image in 0..<batch {
+                        for y in 0..<outputHeight {
+                            let row = y * stride + i - pad
+                            let column = image * positions + y * outputWidth
+                            let target = columns.row(patchRow) + column
+                            guard row >= 0 && row < inputShape.height && count > 0 else {
+                                target.update(repeating: 0, count: outputWidth)
+                                continue
+                            }
+                            if firstX > 0 { target.update(repeating: 0, count: firstX) }
+                            if lastX < outputWidth - 1 { (target + lastX + 1).update(repeating: 0, count: outputWidth - 1 - lastX) }
+                            body(image, channel, row, patchRow, column + firstX, count, firstX * stride + j - pad)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a layer does not fit its input.
+public struct ShapeError: Error, Equatable, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,122 @@
+import Testing
+
+@testable import NeuralNet
+
+@Suite struct ConvolutionTests {
+    struct Geometry: CustomTestStringConvertible, Sendable {
+        var channels: Int, size: Int, filters: Int, kernel: Int, stride: Int, padding: Padding
+        var testDescription: String { "\(channels)x\(size)x\(size) conv \(filters) \(kernel)x\(kernel) stride \(stride) \(padding)" }
+    }
+
+    static let geometries = [
+        Geometry(channels: 1, size: 5, filters: 2, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 2, size: 6, filters: 3, kernel: 3, stride: 2, padding: .same),
+        Geometry(channels: 2, size: 5, filters: 2, kernel: 1, stride: 1, padding: .valid),
+        Geometry(channels: 1, size: 7, filters: 2, kernel: 5, stride: 1, padding: .valid),
+        Geometry(channels: 2, size: 6, filters: 2, kernel: 2, stride: 2, padding: .valid),
+        Geometry(channels: 1, size: 4, filters: 2, kernel: 3, stride: 1, padding: .explicit(2)),
+    ]
+
+    @Test(arguments: geometries)
+    func convolutionGradients(_ geometry: Geometry) {
+        let layer = Convolution(
+            inputShape: FeatureShape(channels: geometry.channels, height: geometry.size, width: geometry.size),
+            filters: geometry.filters, kernel: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
+            initializer: .glorot, generator: RandomGenerator(seed: 3))
+        for f in 0..<geometry.filters { layer.bias.value.data[f] = 0.1 * Float(f) - 0.05 }
+        checkGradients(of: layer, batch: 2, margin: 0)
+    }
+
+    /// im2col and GEMM against the definition, summed directly.
+    @Test func convolutionMatchesTheDefinition() {
+        let shape = FeatureShape(channels: 2, height: 5, width: 4)
+        let layer = Convolution(inputShape: shape, filters: 3, kernel: 3, stride: 2, padding: .explicit(1),
+                                initializer: .he, generator: RandomGenerator(seed: 4))
+        for f in 0..<3 { layer.bias.value.data[f] = Float(f) }
+        let input = randomMatrix(rows: 2, columns: shape.count, seed: 5, margin: 0)
+        let output = layer.forward(input, training: true)
+        #expect(layer.outputShape == FeatureShape(channels: 3, height: 3, width: 2))
+        for n in 0..<2 {
+            for f in 0..<3 {
+                for y in 0..<3 {
+                    for x in 0..<2 {
+                        var sum = Double(f)
+                        for c in 0..<2 {
+                            for i in 0..<3 {
+                                for j in 0..<3 {
+                                    let row = y * 2 + i - 1, column = x * 2 + j - 1
+                                    guard row >= 0, row < 5, column >= 0, column < 4 else { continue }
+                                    sum += Double(layer.weight.value[f, (c * 3 + i) * 3 + j]) * Double(input[n, (c * 5 + row) * 4 + column])
+                                }
+                            }
+                        }
+                        #expect(abs(Double(output[n, (f * 3 + y) * 2 + x]) - sum) < 1e-5)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func sameShapeAtStrideOne() {
+        let layer = Convolution(inputShape: FeatureShape(channels: 1, height: 28, width: 28), filters: 32, kernel: 3,
+                                initializer: .glorot, generator: RandomGenerator(seed: 1))
+        #expect(layer.outputShape.description == "28x28x32")
+        #expect(layer.parameterCount == 32 * 9 + 32)
+    }
+
+    @Test func shapeErrors() {
+        let vector = FeatureShape(vector: 10)
+        #expect(Convolution.outputShape(input: vector, filters: 2, kernel: 3, stride: 1, padding: .same)
+                == .failure(ShapeError("conv needs image input, not a vector of 10")))
+        let image = FeatureShape(channels: 1, height: 4, width: 4)
+        #expect(Convolution.outputShape(input: image, filters: 2, kernel: 2, stride: 1, padding: .same)
+                == .failure(ShapeError("'same' padding needs an odd kernel size, not 2x2")))
+        #expect(MaxPool.outputShape(input: image, size: 5) == .failure(ShapeError("a 5x5 pooling window does not fit a 4x4 input")))
+    }
+
+    /// Distinct values, so that every window has one clear maximum and finite differences
+    /// never cross a tie.
+    @Test(arguments: [2, 3])
+    func maxPoolGradients(_ size: Int) {
+        let layer = MaxPool(shape: FeatureShape(channels: 2, height: 6, width: 7), size: size)
+        #expect(layer.outputShape == FeatureShape(channels: 2, height: 6 / size, width: 7 / size))
+        checkGradients(of: layer, batch: 2, margin: 0.1)
+    }
+
+    @Test func maxPoolPicksTheMaximum() {
+        let layer = MaxPool(shape: FeatureShape(channels: 1, height: 2, width: 4), size: 2)
+        let output = layer.forward(Matrix(rows: 1, columns: 8, values: [1, 5, 2, 0, 3, 4, 9, 8]), training: false)
+        #expect(output.values == [5, 9])
+        let gradient = layer.backward(Matrix(rows: 1, columns: 2, values: [10, 20]), needsInputGradient: true)
+        #expect(gradient.values == [0, 10, 0, 0, 0, 0, 20, 0])
+    }
+
+    @Test func flattenPassesThrough() {
+        let layer = Flatten(shape: FeatureShape(channels: 2, height: 2, width: 2))
+        #expect(layer.outputShape == FeatureShape(vector: 8))
+        checkGradients(of: layer, batch: 2)
+    }
+
+    /// Answer C's network end to end: conv, channel BN, pooling, flatten, dense.
+    @Test func smallCNNGradients() {
+        let network = Network(
+            specs: [.convolution(filters: 2, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu),
+                    .maxPool(size: 2), .flatten, .dense(units: 3)],
+            inputShape: FeatureShape(channels: 1, height: 4, width: 4), generator: RandomGenerator(seed: 6))
+        let input = randomMatrix(rows: 3, columns: 16, seed: 7, margin: 0)
+        let labels: [Int32] = [0, 2, 1]
+        let loss = SoftmaxCrossEntropy(classes: 3)
+        labels.withUnsafeBufferPointer { pointer in
+            func value() -> Double {
+                Double(loss.evaluate(logits: network.forward(input, training: true), labels: pointer.baseAddress!, computeGradient: false).loss)
+            }
+            _ = loss.evaluate(logits: network.forward(input, training: true), labels: pointer.baseAddress!, computeGradient: true)
+            network.backward(loss.gradient)
+            let convolutionBias = network.layers[0].parameters[1]
+            for parameter in network.parameters where parameter !== convolutionBias {
+                let numeric = numericGradient(of: value, values: parameter.value.data, count: parameter.value.count, step: 5e-3)
+                #expect(relativeError(parameter.gradient.values.map(Double.init), numeric) < 2e-2, "\(parameter.name)")
+            }
+        }
+    }
+}
