@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["bench", "--network", "resnet"], "unknown network 'resnet' (known: mlp, mlp-bn)"),
+        (["bench", "--network", "resnet"], "unknown network 'resnet' (known: mlp, mlp-bn, cnn, cnn-bn)"),
         (["bench", "--batch-sizes", "32,zero"], "'zero' is not a positive batch size"),
         (["bench", "--epochs", "0"], "--epochs must be at least 1"),
     ])

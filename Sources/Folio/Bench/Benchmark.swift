@@ -1,12 +1,27 @@
 import NeuralNet
 
-/// The reference networks `folio bench` trains: 784-300-100-10 with ReLU, without and
-/// with batch normalization between each hidden dense layer and its ReLU.
+/// The reference networks `folio bench` trains: 784-300-100-10 with ReLU (SGD 0.01), and a
+/// small CNN (Adam 0.001, batch 64), each without and with batch normalization before each
+/// hidden nonlinearity.
 public enum BenchmarkNetwork: String, CaseIterable, Sendable, Codable {
     /// dense 300, relu, dense 100, relu, dense 10
     case mlp
     /// dense 300, batchnorm, relu, dense 100, batchnorm, relu, dense 10
     case mlpBatchNorm = "mlp-bn"
+    /// conv 32 3x3, relu, maxpool 2, conv 64 3x3, relu, maxpool 2, flatten, dense 128, relu, dense 10
+    case cnn
+    /// The CNN with batchnorm after each convolution (per channel) and after dense 128
+    case cnnBatchNorm = "cnn-bn"
+
+    /// The networks `folio bench` trains when none is named.
+    public static let defaults: [BenchmarkNetwork] = [.mlp, .mlpBatchNorm]
+
+    /// Batch sizes measured when none are named.
+    public var defaultBatchSizes: [Int] { isConvolutional ? [64] : [16, 32, 64, 128, 256] }
+
+    var isConvolutional: Bool { self == .cnn || self == .cnnBatchNorm }
+    var optimizer: OptimizerKind { isConvolutional ? .adam : .sgd }
+    var learningRate: Float { isConvolutional ? 0.001 : 0.01 }
 
     /// The layers, as a notebook would write them.
     public var layers: [LayerSpec] {
@@ -15,7 +30,18 @@ public enum BenchmarkNetwork: String, CaseIterable, Sendable, Codable {
         case .mlpBatchNorm:
             [.dense(units: 300), .batchNorm, .activation(.relu), .dense(units: 100), .batchNorm, .activation(.relu),
              .dense(units: 10)]
+        case .cnn, .cnnBatchNorm:
+            Self.convolutional(batchNorm: self == .cnnBatchNorm)
         }
+    }
+
+    static func convolutional(batchNorm: Bool) -> [LayerSpec] {
+        let norm: [LayerSpec] = batchNorm ? [.batchNorm] : []
+        let conv32: [LayerSpec] = [.convolution(filters: 32, kernel: 3, stride: 1, padding: .same)]
+        let conv64: [LayerSpec] = [.convolution(filters: 64, kernel: 3, stride: 1, padding: .same)]
+        let pool: [LayerSpec] = [.activation(.relu), .maxPool(size: 2)]
+        return conv32 + norm + pool + conv64 + norm + pool + [.flatten, .dense(units: 128)] + norm
+            + [.activation(.relu), .dense(units: 10)]
     }
 }
 
@@ -38,15 +64,16 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
 }
 
 /// Engine speed on the reference networks: Fashion-MNIST, 55,000 training and 5,000
-/// validation examples, SGD with learning rate 0.01, Glorot initialization, seed 0.
+/// validation examples, Glorot initialization, seed 0.
 public struct Benchmark: Sendable {
     public var networks: [BenchmarkNetwork]
-    public var batchSizes: [Int]
+    /// Batch sizes for every network; nil for each network's defaults.
+    public var batchSizes: [Int]?
     public var epochs: Int
     /// Folder holding the Fashion-MNIST IDX files.
     public var dataDirectory: String
 
-    public init(networks: [BenchmarkNetwork], batchSizes: [Int], epochs: Int, dataDirectory: String) {
+    public init(networks: [BenchmarkNetwork], batchSizes: [Int]?, epochs: Int, dataDirectory: String) {
         self.networks = networks
         self.batchSizes = batchSizes
         self.epochs = epochs
@@ -61,11 +88,11 @@ public struct Benchmark: Sendable {
             .splitValidation(count: 5000)
         var results: [BenchmarkResult] = []
         for network in networks {
-            for batchSize in batchSizes {
+            for batchSize in batchSizes ?? network.defaultBatchSizes {
                 let generator = RandomGenerator(seed: 0)
                 let model = Network(specs: network.layers, inputShape: training.shape, generator: generator)
                 let trainer = Trainer(
-                    network: model, optimizer: OptimizerKind.sgd.make(learningRate: 0.01, parameters: model.parameters),
+                    network: model, optimizer: network.optimizer.make(learningRate: network.learningRate, parameters: model.parameters),
                     generator: generator)
                 let observer = EpochReporter { progress(network, batchSize, $0) }
                 let history = trainer.train(

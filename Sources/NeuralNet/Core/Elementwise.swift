@@ -45,4 +45,58 @@ enum Elementwise {
             i += 1
         }
     }
+
+    /// Σ x. Eight running sums, so the loop vectorizes (a single running sum would fix the
+    /// order of additions and forbid it).
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var accumulator = Vector(repeating: 0)
+        var i = 0
+        while i + width <= count {
+            accumulator += load(x, i)
+            i += width
+        }
+        var total = accumulator.sum()
+        while i < count {
+            total += x[i]
+            i += 1
+        }
+        return total
+    }
+
+    /// Σ (x − center)².
+    static func squaredDeviations(_ x: UnsafePointer<Float>, from center: Float, count: Int) -> Float {
+        var accumulator = Vector(repeating: 0)
+        let centers = Vector(repeating: center)
+        var i = 0
+        while i + width <= count {
+            let deviation = load(x, i) - centers
+            accumulator += deviation * deviation
+            i += width
+        }
+        var total = accumulator.sum()
+        while i < count {
+            total += (x[i] - center) * (x[i] - center)
+            i += 1
+        }
+        return total
+    }
+
+    /// (Σ a, Σ a · b).
+    static func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> (sum: Float, dot: Float) {
+        var sums = Vector(repeating: 0), dots = Vector(repeating: 0)
+        var i = 0
+        while i + width <= count {
+            let left = load(a, i)
+            sums += left
+            dots += left * load(b, i)
+            i += width
+        }
+        var sum = sums.sum(), dot = dots.sum()
+        while i < count {
+            sum += a[i]
+            dot += a[i] * b[i]
+            i += 1
+        }
+        return (sum, dot)
+    }
 }

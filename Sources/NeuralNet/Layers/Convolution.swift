@@ -130,15 +130,8 @@ public final class Convolution: Layer {
         let dBias = bias.gradient.data
         for f in 0..<filters {
             let to = filterMajor.row(f)
-            var sum: Float = 0
-            for n in 0..<batch {
-                let from = outputGradient.row(n) + f * positions, target = to + n * positions
-                for p in 0..<positions {
-                    target[p] = from[p]
-                    sum += from[p]
-                }
-            }
-            dBias[f] = sum
+            for n in 0..<batch { (to + n * positions).update(from: outputGradient.row(n) + f * positions, count: positions) }
+            dBias[f] = Elementwise.sum(to, count: width)
         }
         // dW = dy · colsᵀ: [F, W] · [W, CKK]
         BLAS.gemm(
@@ -156,7 +149,7 @@ public final class Convolution: Layer {
 
     /// im2col: columns[(c·K + i)·K + j, n·H'W' + y·W' + x] = input[n, c, y·S + i − P, x·S + j − P], 0 outside.
     private func gatherPatches(_ input: Matrix) {
-        forEachPatchRow(batch: input.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+        forEachPatchRow(images: 0..<input.rows) { image, channel, row, outputRow, column, count, sourceColumn in
             let source = input.row(image) + (channel * inputShape.height + row) * inputShape.width
             let target = columns.row(outputRow) + column
             if stride == 1 {
@@ -171,7 +164,7 @@ public final class Convolution: Layer {
     /// pixels it came from.
     private func scatterPatches(into gradient: Matrix) {
         gradient.fill(0)
-        forEachPatchRow(batch: gradient.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+        forEachPatchRow(images: 0..<gradient.rows) { image, channel, row, outputRow, column, count, sourceColumn in
             let target = gradient.row(image) + (channel * inputShape.height + row) * inputShape.width
             let source = columns.row(outputRow) + column
             if stride == 1 {
@@ -182,14 +175,14 @@ public final class Convolution: Layer {
         }
     }
 
-    /// Visits, for every patch row (channel, i, j), image and output row y, the run of
+    /// Visits, for every patch row (channel, i, j), image in `images` and output row y, the run of
     /// output columns whose input pixels lie inside the image: `count` values starting at
     /// output column `column` (an offset into the patch row) and input column `sourceColumn`
     /// of input `row`. Entries outside the image are zeroed in `columns` by the visit itself
     /// (harmless in the backward pass: they belong to padding, whose gradient is dropped).
     @inline(__always)
     private func forEachPatchRow(
-        batch: Int,
+        images: Range<Int>,
         _ body: (_ image: Int, _ channel: Int, _ row: Int, _ patchRow: Int, _ column: Int, _ count: Int, _ sourceColumn: Int) -> Void
     ) {
         let outputHeight = outputShape.height, outputWidth = outputShape.width, positions = outputShape.spatialCount
@@ -201,7 +194,7 @@ public final class Convolution: Layer {
                     let firstX = max(0, (pad - j + stride - 1) / stride)
                     let lastX = min(outputWidth - 1, (inputShape.width - 1 + pad - j) / stride)
                     let count = max(0, lastX - firstX + 1)
-                    for image in 0..<batch {
+                    for image in images {
                         for y in 0..<outputHeight {
                             let row = y * stride + i - pad
                             let column = image * positions + y * outputWidth

@@ -129,11 +129,7 @@ public final class BatchNorm: Layer {
             } else {
                 for c in 0..<channels {
                     let offset = c * positions
-                    var sum: Float = 0, product: Float = 0
-                    for p in 0..<positions {
-                        sum += dyRow[offset + p]
-                        product += dyRow[offset + p] * xRow[offset + p]
-                    }
+                    let (sum, product) = Elementwise.sumAndDot(dyRow + offset, xRow + offset, count: positions)
                     dBeta[c] += sum
                     dGamma[c] += product
                 }
@@ -170,11 +166,7 @@ public final class BatchNorm: Layer {
             if positions == 1 {
                 for c in 0..<channels { sums[c] += xRow[c] }
             } else {
-                for c in 0..<channels {
-                    var sum: Float = 0
-                    for p in 0..<positions { sum += xRow[c * positions + p] }
-                    sums[c] += sum
-                }
+                for c in 0..<channels { sums[c] += Elementwise.sum(xRow + c * positions, count: positions) }
             }
         }
     }
@@ -192,13 +184,7 @@ public final class BatchNorm: Layer {
                 }
             } else {
                 for c in 0..<channels {
-                    let center = mean[c]
-                    var sum: Float = 0
-                    for p in 0..<positions {
-                        let deviation = xRow[c * positions + p] - center
-                        sum += deviation * deviation
-                    }
-                    sums[c] += sum
+                    sums[c] += Elementwise.squaredDeviations(xRow + c * positions, from: mean[c], count: positions)
                 }
             }
         }

@@ -45,9 +45,18 @@ public final class MaxPool: Layer {
             winnerCapacity = output.count
             winners = .allocate(capacity: winnerCapacity)
         }
+        pool(input, 0..<batch)
+        return output
+    }
+
+    private func pool(_ input: Matrix, _ images: Range<Int>) {
         let height = inputShape.height, width = inputShape.width, outHeight = outputShape.height, outWidth = outputShape.width
-        for n in 0..<batch {
+        for n in images {
             let x = input.row(n), y = output.row(n), chosen = winners + n * outputShape.count
+            if size == 2 {
+                poolPairs(x, y, chosen)
+                continue
+            }
             for c in 0..<inputShape.channels {
                 let plane = c * height * width
                 for oy in 0..<outHeight {
@@ -64,7 +73,25 @@ public final class MaxPool: Layer {
                 }
             }
         }
-        return output
+    }
+
+    /// The common 2×2 case of one example, without the general loop's inner branches.
+    @inline(__always)
+    private func poolPairs(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ chosen: UnsafeMutablePointer<Int32>) {
+        let width = inputShape.width, outHeight = outputShape.height, outWidth = outputShape.width
+        for c in 0..<inputShape.channels {
+            let plane = c * inputShape.height * width
+            for oy in 0..<outHeight {
+                let top = plane + 2 * oy * width, target = (c * outHeight + oy) * outWidth
+                for ox in 0..<outWidth {
+                    let a = top + 2 * ox, b = a + 1, d = a + width, e = d + 1
+                    let upper = x[b] > x[a] ? b : a, lower = x[e] > x[d] ? e : d
+                    let best = x[lower] > x[upper] ? lower : upper
+                    y[target + ox] = x[best]
+                    chosen[target + ox] = Int32(truncatingIfNeeded: best)
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
