@@ -24,8 +24,10 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
+        // Flushing subnormal floats to zero: a CPU control register C can reach and Swift cannot.
+        .target(name: "CFloatingPoint"),
         // The engine: tensors, layers, losses, optimizers, training, data sets.
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib", "CFloatingPoint"]),
         // SVG charts and image grids from plain numbers. Knows nothing of neural nets.
         .target(name: "Charts", dependencies: ["CZlib"]),
         // Notebooks: parsing, the directive language, planning, the result cache, HTML.
@@ -36,11 +38,13 @@ let package = Package(
             name: "FolioCLI",
             dependencies: ["Folio", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // Helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "NeuralNetTests", dependencies: ["NeuralNet", "CZlib"],
+            name: "NeuralNetTests", dependencies: ["NeuralNet", "CZlib", "TestSupport"],
             // Read by path: the numpy script and the values it wrote.
             exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI"]),
+        .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import CFloatingPoint
 #if canImport(Accelerate)
 import Accelerate
 #else
@@ -8,7 +9,11 @@ import CBLAS
 public enum Engine {
     /// Changes whenever the numbers a run produces may change (layers, initialization,
     /// random streams, data scaling). Part of every result's cache key.
-    public static let version = "neuralnet-1"
+    public static let version = "neuralnet-2"
+
+    /// Makes the calling thread flush subnormal floats to zero (see `folio_flush_subnormals`).
+    /// The trainer calls it on the thread that trains.
+    public static func flushSubnormals() { folio_flush_subnormals() }
 
     /// Threads BLAS may use for one matrix product. Set 1 when several runs train at once,
     /// so that they do not compete for the same cores.

@@ -38,6 +38,8 @@ import Testing
              message: "unknown key 'epoch' in {experiment} x (did you mean 'epochs'?)"),
         Case(name: "broken YAML", body: "```{experiment} x\nmodel: [dense 3\n```\n", location: "10:",
              message: "invalid YAML"),
+        Case(name: "colon in unquoted text", body: experiment + "```{plot}\nruns: x\ncaption: Loss: by epoch\n```\n", location: "13:14",
+             message: "invalid YAML: mapping values are not allowed in this context (quote text that contains ': '"),
         Case(name: "wrong type", body: "```{experiment} x\nmodel: [dense 3]\nepochs: ten\n```\n", location: "10:9",
              message: "epochs must be a whole number, not 'ten'"),
         Case(name: "impossible batch size", body: "```{experiment} x\nmodel: [dense 3]\nbatch_size: 0\n```\n", location: "10:13",

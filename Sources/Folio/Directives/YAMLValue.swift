@@ -62,7 +62,9 @@ indirect enum YAMLValue: Sendable {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
                 // metric[N] inside [a, b] opens a nested list: the usual cause of this message.
-                let hint = problem.contains("',' or ']'") ? " (quote items that contain brackets, e.g. \"val_loss[3]\")" : ""
+                let hint = problem.contains("',' or ']'") ? " (quote items that contain brackets, e.g. \"val_loss[3]\")"
+                    : problem.contains("mapping values are not allowed") ? " (quote text that contains ': ', e.g. caption: \"Loss: by epoch\")"
+                    : ""
                 return .failure(Diagnostic(located(mark), "invalid YAML: \(problem)\(hint)"))
             case .duplicatedKeysInMapping(let duplicates, _):
                 return .failure(Diagnostic(located(nil), "invalid YAML: duplicate key '\(duplicates.joined(separator: "', '"))'"))

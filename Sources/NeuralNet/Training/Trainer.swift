@@ -99,6 +99,8 @@ public final class Trainer {
             order.deallocate()
         }
         _ = order.initialize(from: 0..<training.count)
+        // Subnormal floats are slow on x86; none of them matters at Float precision.
+        Engine.flushSubnormals()
         observer?.trainingWillStart(epochs: epochs, stepsPerEpoch: stepsPerEpoch)
 
         var history = TrainingHistory(epochs: [], divergence: nil)

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestSupport
 
 /// The `folio` binary built beside the test bundle, run as a user would.
 enum FolioProcess {
@@ -32,26 +33,5 @@ enum FolioProcess {
         return Result(
             status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
-    }
-}
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tests-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// Writes `bytes` to `name` inside the directory (creating folders) and returns its URL.
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> URL {
-        let file = url.appendingPathComponent(name)
-        try! FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! Data(bytes).write(to: file)
-        return file
     }
 }

@@ -1,26 +1,6 @@
 import CZlib
 import Foundation
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tests-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// Writes `bytes` to `name` inside the directory (creating folders) and returns its URL.
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> URL {
-        let file = url.appendingPathComponent(name)
-        try! FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try! Data(bytes).write(to: file)
-        return file
-    }
-}
+@_exported import TestSupport
 
 /// Small IDX and CIFAR files made on the spot.
 enum DataFiles {
