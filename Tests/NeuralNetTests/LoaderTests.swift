@@ -108,6 +108,7 @@ import Testing
         let data = try CIFAR10.load(batches: [url], name: "cifar")
         #expect(data.count == 3)
         #expect(data.shape == FeatureShape(channels: 3, height: 32, width: 32))
+        #expect(DataSource.cifar10.exampleShape == data.shape)
         #expect(data.labels == [0, 1, 2])
         // Example 1, green plane (offset 1024), pixel 5: (1 + 1024 + 5) mod 256.
         #expect(data.features[3072 + 1024 + 5] == Float((1 + 1024 + 5) % 256) / 255)
@@ -174,6 +175,7 @@ import Testing
         let spirals = try DataSource.spirals.load(.train, directory: "")
         #expect(spirals.classCounts.allSatisfy { abs($0 - 667) <= 1 })
         #expect(spirals.shape == FeatureShape(vector: 2))
+        #expect(DataSource.spirals.exampleShape == spirals.shape && DataSource.blobs.exampleShape == first.shape)
     }
 
     /// The real data set, when the Debian package is installed (it is, after `make test`).
@@ -182,6 +184,7 @@ import Testing
         let test = try DataSource.fashionMNIST.load(.test, directory: DataSource.debianFashionMNIST)
         #expect(test.count == 10_000)
         #expect(test.shape == FeatureShape(channels: 1, height: 28, width: 28))
+        #expect(DataSource.fashionMNIST.exampleShape == test.shape)
         #expect(test.classCounts == [Int](repeating: 1000, count: 10))
     }
 }

@@ -50,7 +50,7 @@ enum Planner {
                         swept[key] = text
                     }
                     // Every layer must fit the shape the one before it produces.
-                    var shape = ReportRenderer.inputShape(spec.dataset)
+                    var shape = spec.dataset.exampleShape
                     shapes: for layer in spec.model {
                         switch layer.outputShape(for: shape) {
                         case .success(let next): shape = next

@@ -193,7 +193,7 @@ struct ReportRenderer {
         var html = ""
         for (spec, names) in distinct {
             tableNumber += 1
-            let inputShape = Self.inputShape(spec.dataset)
+            let inputShape = spec.dataset.exampleShape
             let network = Network(specs: spec.model, inputShape: inputShape, generator: RandomGenerator(seed: 0))
             let caption = (model.caption.map { $0 + " " } ?? "") + "Network of " + names.joined(separator: ", ") + "."
             html += "<div class=\"table-wrap\"><table class=\"model\" id=\"table-\(tableNumber)\">\n"
@@ -246,15 +246,6 @@ struct ReportRenderer {
     }
 
     // MARK: - Helpers
-
-    /// The shape of one example of a named data set.
-    static func inputShape(_ source: DataSource) -> FeatureShape {
-        switch source {
-        case .fashionMNIST, .mnist: FeatureShape(channels: 1, height: 28, width: 28)
-        case .cifar10: FeatureShape(channels: 3, height: 32, width: 32)
-        case .spirals, .blobs: FeatureShape(vector: 2)
-        }
-    }
 
     /// 266,610
     static func grouped(_ value: Int) -> String {

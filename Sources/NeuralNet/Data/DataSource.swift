@@ -29,6 +29,15 @@ public enum DataSource: String, Hashable, Sendable, Codable, CaseIterable {
         return self == .fashionMNIST ? Self.debianFashionMNIST : "data/\(rawValue)"
     }
 
+    /// The shape of one example, known without reading the files.
+    public var exampleShape: FeatureShape {
+        switch self {
+        case .fashionMNIST, .mnist: FeatureShape(channels: 1, height: 28, width: 28)
+        case .cifar10: FeatureShape(channels: 3, height: 32, width: 32)
+        case .spirals, .blobs: FeatureShape(vector: 2)
+        }
+    }
+
     /// Class names in label order.
     public var classNames: [String] {
         switch self {
