@@ -45,12 +45,15 @@ final class ConsoleProgress: ProgressSink, @unchecked Sendable {
     func finished(run: String, seed: UInt64) {
         lock.withLock {
             active.removeAll { $0.key == Self.key(run, seed) }
-            if live {
-                draw(force: true)
-                printError("trained \(Self.key(run, seed))")
-                drawnLines = 0
-                draw(force: true)
+            guard live else { return }
+            // Erase every bar, print the finished run where they began, redraw the rest below.
+            if drawnLines > 0 {
+                let erase = "\u{1B}[\(drawnLines)A" + String(repeating: "\u{1B}[2K\n", count: drawnLines) + "\u{1B}[\(drawnLines)A"
+                FileHandle.standardError.write(Data(erase.utf8))
             }
+            printError("trained \(Self.key(run, seed))")
+            drawnLines = 0
+            draw(force: true)
         }
     }
 
