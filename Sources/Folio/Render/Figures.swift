@@ -3,12 +3,7 @@ import Charts
 /// Turns a `{plot}` and the results it selects into a chart.
 enum Figures {
     static func chart(_ plot: PlotDirective, results: [RunResult]) -> (svg: String, title: String) {
-        var selected: [RunResult] = []
-        for (selector, _) in plot.runs {
-            for run in Planner.select(selector, in: results.map(\.run)) where !selected.contains(where: { $0.name == run.name }) {
-                if let result = results.first(where: { $0.name == run.name }) { selected.append(result) }
-            }
-        }
+        let selected = results.selecting(plot.runs.map(\.0))
         let title = plot.title ?? defaultTitle(plot)
         if let trace = plot.trace { return (traceChart(trace, plot, selected, title: title), title) }
         switch plot.x {

@@ -138,19 +138,9 @@ struct ReportRenderer {
             + "\(escapeMarkup(caption))</figcaption>\n</figure>\n"
     }
 
-    private func selected(_ selectors: [(String, SourceLocation)]) -> [RunResult] {
-        var runs: [RunResult] = []
-        for (selector, _) in selectors {
-            for run in Planner.select(selector, in: results.map(\.run)) where !runs.contains(where: { $0.name == run.name }) {
-                if let result = results.first(where: { $0.name == run.name }) { runs.append(result) }
-            }
-        }
-        return runs
-    }
-
     private mutating func table(_ table: TableDirective) -> String {
         tableNumber += 1
-        let runs = selected(table.runs)
+        let runs = results.selecting(table.runs.map(\.0))
         var html = "<div class=\"table-wrap\"><table id=\"table-\(tableNumber)\">\n"
         html += "<caption><strong>Table \(tableNumber).</strong> \(escapeMarkup(table.caption ?? "Results per run."))"
         if runs.contains(where: { $0.seeds.count > 1 }) { html += " Mean ± standard deviation over seeds." }

@@ -52,9 +52,6 @@ struct ResultCache: Sendable {
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("runs"), withIntermediateDirectories: true)
         try Self.encoder().encode(entry).write(to: file(key), options: .atomic)
     }
-
-    /// Whether an entry exists on disk (valid or not).
-    func contains(_ key: String) -> Bool { FileManager.default.fileExists(atPath: file(key).path) }
 }
 
 /// Where a data set's files are and what identifies their contents.

@@ -77,6 +77,19 @@ struct RunResult: Sendable {
     }
 }
 
+extension Array where Element == RunResult {
+    /// The results of the runs `selectors` match, each once, in the order first matched.
+    func selecting(_ selectors: [String]) -> [RunResult] {
+        var selected: [RunResult] = []
+        for selector in selectors {
+            for run in Planner.select(selector, in: map(\.run)) where !selected.contains(where: { $0.name == run.name }) {
+                if let result = first(where: { $0.name == run.name }) { selected.append(result) }
+            }
+        }
+        return selected
+    }
+}
+
 /// Mean and sample standard deviation (0 for one value).
 func meanAndSpread(_ values: [Double]) -> (mean: Double, spread: Double) {
     guard !values.isEmpty else { return (.nan, .nan) }

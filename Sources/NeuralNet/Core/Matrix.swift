@@ -70,13 +70,6 @@ public final class Matrix {
     /// Sets every element to `value`.
     public func fill(_ value: Float) { data.update(repeating: value, count: count) }
 
-    /// Makes this matrix an exact copy of `other` (same shape required).
-    public func copy(from other: Matrix) {
-        precondition(other.columns == columns, "Matrix.copy: \(other.columns) columns into \(columns)")
-        resize(rows: other.rows)
-        data.update(from: other.data, count: count)
-    }
-
     /// A pointer to the first element of `row`.
     @inlinable public func row(_ row: Int) -> UnsafeMutablePointer<Float> { data + row * columns }
 }
