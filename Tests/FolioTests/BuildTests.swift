@@ -208,3 +208,46 @@ import Testing
         #expect(unsafe.contains("<div class=\"x\">"))
     }
 }
+
+/// A notebook that trains a CNN on CIFAR-10 files (generated: 8 images per batch file).
+@Suite struct CIFARNotebookTests {
+    @Test func trainsACNNOnCIFARFromAPath() throws {
+        let directory = TemporaryDirectory()
+        for (index, name) in ["data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"].enumerated() {
+            let records: [UInt8] = (0..<8).flatMap { (image: Int) -> [UInt8] in
+                let pixels: [UInt8] = (0..<3072).map { UInt8((image * 31 + index * 7 + $0) % 256) }
+                return [UInt8((image + index) % 10)] + pixels
+            }
+            directory.write("cifar/\(name).bin", records)
+        }
+        let notebook = """
+            ---
+            title: CIFAR
+            ---
+
+            ```{experiment} small
+            dataset: cifar10
+            path: cifar
+            validation: 8
+            epochs: 1
+            batch_size: 4
+            record: [test]
+            model: [conv 4 3x3, batchnorm, relu, maxpool 2, conv 8 3x3 stride 2, relu, flatten, dense 10]
+            ```
+
+            ```{model} small
+            ```
+
+            Test accuracy `{= small.test_accuracy | percent}`.
+            """
+        directory.write("c.md", Array(notebook.utf8))
+        let result = try FolioProcess.run(["check", "c.md"], in: directory.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        let html = try String(contentsOf: directory.url.appendingPathComponent("output/c.html"), encoding: .utf8)
+        #expect(html.contains("<th scope=\"row\">input</th><td>32x32x3</td>"))
+        #expect(html.contains("<th scope=\"row\">conv 4 3x3</th><td>32x32x4</td><td>112</td>"))
+        #expect(html.contains("<th scope=\"row\">maxpool 2</th><td>16x16x4</td>"))
+        #expect(html.contains("<th scope=\"row\">conv 8 3x3 stride 2</th><td>8x8x8</td><td>296</td>"))
+        #expect(html.contains("<th scope=\"row\">flatten</th><td>512</td>"))
+    }
+}
