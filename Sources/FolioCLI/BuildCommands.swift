@@ -1,6 +1,7 @@
 import ArgumentParser
 import Folio
 import Foundation
+import NeuralNet
 
 /// Options shared by `build`, `check` and `watch`.
 struct BuildOptionGroup: ParsableArguments {
@@ -56,8 +57,7 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
         for diagnostic in summary.diagnostics { printError(diagnostic.description) }
         for line in summary.divergedRuns { printError(line) }
         for line in summary.failedClaims { printError(failOnClaims ? line : line.replacingOccurrences(of: ": error: ", with: ": warning: ")) }
-        let seconds = (ContinuousClock.now - start).components
-        let elapsed = Double(seconds.seconds) + Double(seconds.attoseconds) * 1e-18
+        let elapsed = (ContinuousClock.now - start).seconds
         if summary.exitCode == 2 {
             printError("\(display): not built (\(summary.diagnostics.filter { $0.severity == .error }.count) error(s)); the previous report is unchanged")
         } else {

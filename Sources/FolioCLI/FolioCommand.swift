@@ -22,7 +22,7 @@ enum Main {
         } catch {
             let code = FolioCommand.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((FolioCommand.fullMessage(for: error) + "\n").utf8))
+                printError(FolioCommand.fullMessage(for: error))
                 Foundation.exit(2)
             }
             FolioCommand.exit(withError: error)
