@@ -76,13 +76,13 @@ public enum NotebookBuild {
             }
         }
         let runs = Planner.plan(notebook, &diagnostics)
-        let previews = datasetPreviews(notebook, options: options, &diagnostics)
+        let runner = Runner(cache: ResultCache(directory: options.cacheDirectory), useCache: options.useCache, jobs: options.jobs,
+                            baseDirectory: options.workingDirectory, progress: progress)
+        let previews = datasetPreviews(notebook, options: options, loader: runner, &diagnostics)
         guard !diagnostics.hasErrors else {
             summary.diagnostics = diagnostics.sorted
             return summary
         }
-        let runner = Runner(cache: ResultCache(directory: options.cacheDirectory), useCache: options.useCache, jobs: options.jobs,
-                            baseDirectory: options.workingDirectory, progress: progress)
         let outcome = runner.run(runs)
         diagnostics.append(contentsOf: outcome.diagnostics)
         summary.trainedRuns = outcome.trained
@@ -156,7 +156,9 @@ public enum NotebookBuild {
     }
 
     /// Sample images and class counts for every `{dataset}`, cached by the data's fingerprint.
-    static func datasetPreviews(_ notebook: Notebook, options: BuildOptions, _ diagnostics: inout Diagnostics) -> [String: DatasetPreview] {
+    static func datasetPreviews(
+        _ notebook: Notebook, options: BuildOptions, loader: Runner, _ diagnostics: inout Diagnostics
+    ) -> [String: DatasetPreview] {
         var previews: [String: DatasetPreview] = [:]
         for (_, block) in notebook.blocks {
             guard case .dataset(let directive) = block, let source = DataSource(rawValue: directive.dataset) else { continue }
@@ -172,8 +174,9 @@ public enum NotebookBuild {
                 continue
             }
             do {
-                let training = try source.load(.train, directory: directory)
-                let test = try? source.load(.test, directory: directory)
+                // Through the runner, which keeps what it reads for the runs that train on it.
+                let training = try loader.load(source, .train, directory)
+                let test = try? loader.load(source, .test, directory)
                 let preview = makePreview(training: training, test: test, name: source.rawValue, samples: directive.samplesPerClass)
                 previews[key] = preview
                 try? FileManager.default.createDirectory(at: cacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -96,7 +96,8 @@ final class Runner: @unchecked Sendable {
         return (training, validation, test)
     }
 
-    private func load(_ source: DataSource, _ split: DataSource.Split, _ directory: String) throws(DataError) -> Dataset {
+    /// One split of a data set, read once per build and shared by every run and preview.
+    func load(_ source: DataSource, _ split: DataSource.Split, _ directory: String) throws(DataError) -> Dataset {
         let key = "\(source.rawValue)|\(split.rawValue)|\(directory)"
         lock.lock()
         if let cached = datasets[key] {
