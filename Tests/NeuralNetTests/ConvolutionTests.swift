@@ -75,12 +75,32 @@ import Testing
     }
 
     /// Distinct values, so that every window has one clear maximum and finite differences
-    /// never cross a tie.
-    @Test(arguments: [2, 3])
-    func maxPoolGradients(_ size: Int) {
-        let layer = MaxPool(shape: FeatureShape(channels: 2, height: 6, width: 7), size: size)
-        #expect(layer.outputShape == FeatureShape(channels: 2, height: 6 / size, width: 7 / size))
-        checkGradients(of: layer, batch: 2, margin: 0.1)
+    /// never cross a tie. Odd sizes and 3×3 windows take the general path; 2×2 windows over
+    /// even sizes take the row-pair one.
+    @Test(arguments: [(2, 6, 7), (3, 6, 7), (2, 4, 18), (2, 4, 14), (2, 2, 4)])
+    func maxPoolGradients(size: Int, height: Int, width: Int) {
+        let layer = MaxPool(shape: FeatureShape(channels: 2, height: height, width: width), size: size)
+        #expect(layer.outputShape == FeatureShape(channels: 2, height: height / size, width: width / size))
+        let input = distinctValues(rows: 2, columns: layer.inputShape.count, seed: 3)
+        checkGradients(of: layer, batch: 2, input: input)
+    }
+
+    /// Within a window of equal values the gradient goes to the first cell only, on both paths.
+    @Test(arguments: [(2, 2, 16), (2, 2, 8), (2, 2, 4), (2, 3, 5)])
+    func maxPoolTiesGoToTheFirstCell(size: Int, height: Int, width: Int) {
+        let shape = FeatureShape(channels: 1, height: height, width: width)
+        let layer = MaxPool(shape: shape, size: size)
+        let input = Matrix(rows: 1, columns: shape.count)
+        input.fill(3)
+        #expect(layer.forward(input, training: true).values.allSatisfy { $0 == 3 })
+        let outputGradient = Matrix(rows: 1, columns: layer.outputShape.count)
+        outputGradient.fill(1)
+        let gradient = layer.backward(outputGradient, needsInputGradient: true)
+        var expected = [Float](repeating: 0, count: shape.count)
+        for y in stride(from: 0, to: height - size + 1, by: size) {
+            for x in stride(from: 0, to: width - size + 1, by: size) { expected[y * width + x] = 1 }
+        }
+        #expect(gradient.values == expected)
     }
 
     @Test func maxPoolPicksTheMaximum() {

@@ -1,6 +1,8 @@
 /// Max pooling over K×K windows with stride K (no padding; a partial window at the edge is
-/// dropped, as in Keras and PyTorch). Remembers where each maximum came from, which is where
-/// its gradient goes.
+/// dropped, as in Keras and PyTorch). The gradient of each window goes to its maximum; the
+/// backward pass finds it again by comparing the input with the output (the first cell in
+/// row-major order that equals the maximum, which is the one the forward pass kept), so the
+/// layer stores no indices.
 public final class MaxPool: Layer {
     public let inputShape: FeatureShape
     public let outputShape: FeatureShape
@@ -10,9 +12,7 @@ public final class MaxPool: Layer {
 
     private let output: Matrix
     private let inputGradient: Matrix
-    /// For each output value, the offset of its maximum within the example's input.
-    private var winners: UnsafeMutablePointer<Int32>
-    private var winnerCapacity = 0
+    private var input: Matrix?
 
     /// The output shape for `input`, or why the window does not fit it.
     public static func outputShape(input: FeatureShape, size: Int) -> Result<FeatureShape, ShapeError> {
@@ -32,77 +32,113 @@ public final class MaxPool: Layer {
         self.size = size
         self.output = Matrix(rows: 0, columns: output.count)
         inputGradient = Matrix(rows: 0, columns: shape.count)
-        winners = .allocate(capacity: 1)
     }
 
-    deinit { winners.deallocate() }
+    /// Whether the vectorized 2×2 path applies: every input row belongs to a window, so the
+    /// batch is a plain sequence of row pairs.
+    private var tilesExactly: Bool { size == 2 && inputShape.height % 2 == 0 && inputShape.width % 2 == 0 }
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
-        let batch = input.rows
-        output.resize(rows: batch)
-        if output.count > winnerCapacity {
-            winners.deallocate()
-            winnerCapacity = output.count
-            winners = .allocate(capacity: winnerCapacity)
+        precondition(input.columns == inputShape.count, "maxpool: input has \(input.columns) features, expected \(inputShape.count)")
+        self.input = input
+        output.resize(rows: input.rows)
+        if tilesExactly {
+            PairPooling(width: inputShape.width, pairs: input.rows * inputShape.channels * outputShape.height)
+                .forward(input.data, into: output.data)
+            return output
         }
-        pool(input, 0..<batch)
+        let x = input.data, y = output.data, width = inputShape.width
+        forEachWindow(rows: input.rows) { window, index in
+            var best = x[window]
+            for i in 0..<size {
+                for j in 0..<size { best = max(best, x[window + i * width + j]) }
+            }
+            y[index] = best
+        }
         return output
     }
 
-    private func pool(_ input: Matrix, _ images: Range<Int>) {
-        let height = inputShape.height, width = inputShape.width, outHeight = outputShape.height, outWidth = outputShape.width
-        for n in images {
-            let x = input.row(n), y = output.row(n), chosen = winners + n * outputShape.count
-            if size == 2 {
-                poolPairs(x, y, chosen)
-                continue
-            }
-            for c in 0..<inputShape.channels {
-                let plane = c * height * width
-                for oy in 0..<outHeight {
-                    for ox in 0..<outWidth {
-                        var best = plane + oy * size * width + ox * size
-                        for i in 0..<size {
-                            let rowStart = plane + (oy * size + i) * width + ox * size
-                            for j in 0..<size where x[rowStart + j] > x[best] { best = rowStart + j }
-                        }
-                        let index = (c * outHeight + oy) * outWidth + ox
-                        y[index] = x[best]
-                        chosen[index] = Int32(best)
-                    }
-                }
-            }
-        }
-    }
-
-    /// The common 2×2 case of one example, without the general loop's inner branches.
-    @inline(__always)
-    private func poolPairs(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ chosen: UnsafeMutablePointer<Int32>) {
-        let width = inputShape.width, outHeight = outputShape.height, outWidth = outputShape.width
-        for c in 0..<inputShape.channels {
-            let plane = c * inputShape.height * width
-            for oy in 0..<outHeight {
-                let top = plane + 2 * oy * width, target = (c * outHeight + oy) * outWidth
-                for ox in 0..<outWidth {
-                    let a = top + 2 * ox, b = a + 1, d = a + width, e = d + 1
-                    let upper = x[b] > x[a] ? b : a, lower = x[e] > x[d] ? e : d
-                    let best = x[lower] > x[upper] ? lower : upper
-                    y[target + ox] = x[best]
-                    chosen[target + ox] = Int32(truncatingIfNeeded: best)
-                }
-            }
-        }
-    }
-
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
-        inputGradient.resize(rows: outputGradient.rows)
+        guard let input else { preconditionFailure("maxpool: backward before forward") }
+        precondition(outputGradient.rows == input.rows, "maxpool: backward batch differs from forward")
+        inputGradient.resize(rows: input.rows)
         guard needsInputGradient else { return inputGradient }
+        if tilesExactly {
+            PairPooling(width: inputShape.width, pairs: input.rows * inputShape.channels * outputShape.height)
+                .backward(input: input.data, output: output.data, outputGradient: outputGradient.data, into: inputGradient.data)
+            return inputGradient
+        }
         inputGradient.fill(0)
-        for n in 0..<outputGradient.rows {
-            let dy = outputGradient.row(n), dx = inputGradient.row(n), chosen = winners + n * outputShape.count
-            for index in 0..<outputShape.count { dx[Int(chosen[index])] += dy[index] }
+        let x = input.data, y = output.data, dy = outputGradient.data, dx = inputGradient.data, width = inputShape.width
+        forEachWindow(rows: input.rows) { window, index in
+            for i in 0..<size {
+                for j in 0..<size where x[window + i * width + j] == y[index] {
+                    dx[window + i * width + j] = dy[index]
+                    return
+                }
+            }
         }
         return inputGradient
+    }
+
+    /// Calls `body` with the offset of every window's top-left input (in the batch's data)
+    /// and the offset of its output.
+    @inline(__always)
+    private func forEachWindow(rows: Int, _ body: (_ window: Int, _ index: Int) -> Void) {
+        let height = inputShape.height, width = inputShape.width
+        var index = 0
+        for plane in 0..<rows * inputShape.channels {
+            for oy in 0..<outputShape.height {
+                let rowStart = (plane * height + oy * size) * width
+                for ox in 0..<outputShape.width {
+                    body(rowStart + ox * size, index)
+                    index += 1
+                }
+            }
+        }
+    }
+}
+
+/// 2×2 max pooling over a sequence of row pairs: every pair of input rows of `width` makes
+/// one output row of `width / 2`. Written with selects rather than branches (the maxima of
+/// random data would mispredict every other branch), which also lets the loops vectorize.
+private struct PairPooling {
+    let width: Int
+    let pairs: Int
+
+    func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+        let outputs = width / 2
+        for pair in 0..<pairs {
+            let top = x + 2 * pair * width, bottom = top + width, row = y + pair * outputs
+            for o in 0..<outputs {
+                row[o] = max(max(top[2 * o], top[2 * o + 1]), max(bottom[2 * o], bottom[2 * o + 1]))
+            }
+        }
+    }
+
+    /// Routes each output's gradient to the first of its window's cells (top left, top
+    /// right, bottom left, bottom right) that equals the output; the other cells get 0.
+    func backward(
+        input x: UnsafePointer<Float>, output y: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
+        into dx: UnsafeMutablePointer<Float>
+    ) {
+        let outputs = width / 2
+        for pair in 0..<pairs {
+            let offset = 2 * pair * width, top = x + offset, bottom = top + width
+            let dTop = dx + offset, dBottom = dTop + width, row = y + pair * outputs, dRow = dy + pair * outputs
+            for o in 0..<outputs {
+                let left = 2 * o, right = left + 1, maximum = row[o]
+                // The gradient not yet taken by an earlier cell of the window.
+                var remaining = dRow[o]
+                dTop[left] = top[left] == maximum ? remaining : 0
+                remaining = top[left] == maximum ? 0 : remaining
+                dTop[right] = top[right] == maximum ? remaining : 0
+                remaining = top[right] == maximum ? 0 : remaining
+                dBottom[left] = bottom[left] == maximum ? remaining : 0
+                remaining = bottom[left] == maximum ? 0 : remaining
+                dBottom[right] = bottom[right] == maximum ? remaining : 0
+            }
+        }
     }
 }
 

@@ -40,6 +40,17 @@ func randomMatrix(rows: Int, columns: Int, seed: UInt64, margin: Float = 0.1, sp
     return matrix
 }
 
+/// `count` distinct values 0.05 apart, centred on 0, in an order drawn from `seed`: no two
+/// are within a finite-difference step of each other (for layers that compare values).
+func distinctValues(rows: Int, columns: Int, seed: UInt64) -> Matrix {
+    let generator = RandomGenerator(seed: seed)
+    var values = (0..<rows * columns).map { Float($0 - rows * columns / 2) * 0.05 }
+    for i in values.indices.reversed() where i > 0 {
+        values.swapAt(i, Int(generator.uniformFloat() * Float(i + 1)) % (i + 1))
+    }
+    return Matrix(rows: rows, columns: columns, values: values)
+}
+
 /// Σ y · r in Double: a scalar loss whose gradient with respect to y is exactly r.
 func weightedSum(_ y: Matrix, _ r: Matrix) -> Double {
     precondition(y.count == r.count)
@@ -69,9 +80,9 @@ func numericGradient(
 @discardableResult
 func checkGradients(
     of layer: any Layer, batch: Int, training: Bool = true, seed: UInt64 = 1, margin: Float = 0.1,
-    tolerance: Double = 1e-2, sourceLocation: SourceLocation = #_sourceLocation
+    input given: Matrix? = nil, tolerance: Double = 1e-2, sourceLocation: SourceLocation = #_sourceLocation
 ) -> Double {
-    let input = randomMatrix(rows: batch, columns: layer.inputShape.count, seed: seed, margin: margin)
+    let input = given ?? randomMatrix(rows: batch, columns: layer.inputShape.count, seed: seed, margin: margin)
     let upstream = randomMatrix(rows: batch, columns: layer.outputShape.count, seed: seed + 100, margin: 0)
     let loss = { weightedSum(layer.forward(input, training: training), upstream) }
 
