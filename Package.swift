@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Folio",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "folio", targets: ["FolioCLI"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),

@@ -2,16 +2,26 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
-void folio_flush_subnormals(void) {
-    _mm_setcsr(_mm_getcsr() | 0x8040); /* flush to zero (bit 15), denormals are zero (bit 6) */
+#define FOLIO_FLUSH_BITS 0x8040u /* flush to zero (bit 15), denormals are zero (bit 6) */
+void folio_set_subnormal_flushing(int on) {
+    unsigned int csr = _mm_getcsr();
+    _mm_setcsr(on ? (csr | FOLIO_FLUSH_BITS) : (csr & ~FOLIO_FLUSH_BITS));
 }
+int folio_subnormal_flushing(void) { return (_mm_getcsr() & FOLIO_FLUSH_BITS) == FOLIO_FLUSH_BITS; }
 #elif defined(__aarch64__)
-void folio_flush_subnormals(void) {
+#define FOLIO_FZ_BIT (1UL << 24)
+void folio_set_subnormal_flushing(int on) {
     unsigned long fpcr;
     __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
-    fpcr |= (1UL << 24); /* FZ */
+    fpcr = on ? (fpcr | FOLIO_FZ_BIT) : (fpcr & ~FOLIO_FZ_BIT);
     __asm__ volatile("msr fpcr, %0" : : "r"(fpcr));
 }
+int folio_subnormal_flushing(void) {
+    unsigned long fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    return (fpcr & FOLIO_FZ_BIT) != 0;
+}
 #else
-void folio_flush_subnormals(void) {}
+void folio_set_subnormal_flushing(int on) { (void)on; }
+int folio_subnormal_flushing(void) { return 0; }
 #endif

@@ -11,15 +11,17 @@ public enum Engine {
     /// random streams, data scaling). Part of every result's cache key.
     public static let version = "neuralnet-2"
 
-    /// Makes the calling thread flush subnormal floats to zero (see `folio_flush_subnormals`).
+    /// Makes the calling thread flush subnormal floats to zero (see `folio_set_subnormal_flushing`).
     /// The trainer calls it on the thread that trains.
-    public static func flushSubnormals() { folio_flush_subnormals() }
+    public static func flushSubnormals() { folio_set_subnormal_flushing(1) }
 
-    /// Threads BLAS may use for one matrix product. Set 1 when several runs train at once,
-    /// so that they do not compete for the same cores.
+    /// Threads one training run may use: BLAS's for matrix products, and with more than one,
+    /// a helper thread for element-wise loops. Set 1 when several runs train at once, so
+    /// that they do not compete for the same cores.
     public static func setMatrixThreads(_ count: Int) {
         #if !canImport(Accelerate)
         openblas_set_num_threads(Int32(max(count, 1)))
         #endif
+        Parallel.isEnabled = count > 1
     }
 }

@@ -15,6 +15,7 @@ import Testing
         Geometry(channels: 1, size: 7, filters: 2, kernel: 5, stride: 1, padding: .valid),
         Geometry(channels: 2, size: 6, filters: 2, kernel: 2, stride: 2, padding: .valid),
         Geometry(channels: 1, size: 4, filters: 2, kernel: 3, stride: 1, padding: .explicit(2)),
+        Geometry(channels: 2, size: 6, filters: 2, kernel: 5, stride: 1, padding: .same),
     ]
 
     @Test(arguments: geometries)
@@ -27,30 +28,34 @@ import Testing
         checkGradients(of: layer, batch: 2, margin: 0)
     }
 
-    /// im2col and GEMM against the definition, summed directly.
-    @Test func convolutionMatchesTheDefinition() {
+    /// im2col and GEMM against the definition, summed directly, on a 5×4 input: row by row
+    /// (stride 2), and as shifted planes ('same' at stride 1, with 3×3 and 5×5 kernels).
+    @Test(arguments: [(3, 2, Padding.explicit(1)), (3, 1, .same), (5, 1, .same)])
+    func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding) {
         let shape = FeatureShape(channels: 2, height: 5, width: 4)
-        let layer = Convolution(inputShape: shape, filters: 3, kernel: 3, stride: 2, padding: .explicit(1),
+        let layer = Convolution(inputShape: shape, filters: 3, kernel: kernel, stride: stride, padding: padding,
                                 initializer: .he, generator: RandomGenerator(seed: 4))
         for f in 0..<3 { layer.bias.value.data[f] = Float(f) }
         let input = randomMatrix(rows: 2, columns: shape.count, seed: 5, margin: 0)
         let output = layer.forward(input, training: true)
-        #expect(layer.outputShape == FeatureShape(channels: 3, height: 3, width: 2))
+        let out = layer.outputShape, pad = padding.amount(kernel: kernel)
+        #expect(out == FeatureShape(channels: 3, height: (5 + 2 * pad - kernel) / stride + 1, width: (4 + 2 * pad - kernel) / stride + 1))
         for n in 0..<2 {
             for f in 0..<3 {
-                for y in 0..<3 {
-                    for x in 0..<2 {
+                for y in 0..<out.height {
+                    for x in 0..<out.width {
                         var sum = Double(f)
                         for c in 0..<2 {
-                            for i in 0..<3 {
-                                for j in 0..<3 {
-                                    let row = y * 2 + i - 1, column = x * 2 + j - 1
+                            for i in 0..<kernel {
+                                for j in 0..<kernel {
+                                    let row = y * stride + i - pad, column = x * stride + j - pad
                                     guard row >= 0, row < 5, column >= 0, column < 4 else { continue }
-                                    sum += Double(layer.weight.value[f, (c * 3 + i) * 3 + j]) * Double(input[n, (c * 5 + row) * 4 + column])
+                                    sum += Double(layer.weight.value[f, (c * kernel + i) * kernel + j])
+                                        * Double(input[n, (c * 5 + row) * 4 + column])
                                 }
                             }
                         }
-                        #expect(abs(Double(output[n, (f * 3 + y) * 2 + x]) - sum) < 1e-5)
+                        #expect(abs(Double(output[n, (f * out.height + y) * out.width + x]) - sum) < 1e-5)
                     }
                 }
             }

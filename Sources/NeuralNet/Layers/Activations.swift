@@ -38,7 +38,7 @@ public final class Activation: Layer {
         output.resize(rows: input.rows)
         let x = input.data, y = output.data, count = input.count
         switch function {
-        case .relu: Elementwise.relu(x, into: y, count: count)
+        case .relu: Parallel.split(count, work: count, ReLU(x: x, y: y))
         case .sigmoid: for i in 0..<count { y[i] = 1 / (1 + expf(-x[i])) }
         case .tanh: for i in 0..<count { y[i] = tanhf(x[i]) }
         }
@@ -50,10 +50,29 @@ public final class Activation: Layer {
         guard needsInputGradient else { return inputGradient }
         let dy = outputGradient.data, y = output.data, dx = inputGradient.data, count = output.count
         switch function {
-        case .relu: Elementwise.reluGradient(dy, output: y, into: dx, count: count)
+        case .relu: Parallel.split(count, work: count, ReLUGradient(dy: dy, y: y, dx: dx))
         case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         }
         return inputGradient
+    }
+}
+
+/// y = max(x, 0) over a range of elements.
+private struct ReLU: SplitLoop {
+    let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+
+    func run(_ range: Range<Int>) {
+        Elementwise.relu(x + range.lowerBound, into: y + range.lowerBound, count: range.count)
+    }
+}
+
+/// dx = dy where y > 0 over a range of elements.
+private struct ReLUGradient: SplitLoop {
+    let dy: UnsafePointer<Float>, y: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>
+
+    func run(_ range: Range<Int>) {
+        let start = range.lowerBound
+        Elementwise.reluGradient(dy + start, output: y + start, into: dx + start, count: range.count)
     }
 }

@@ -112,13 +112,7 @@ public final class Convolution: Layer {
             a: weight.value.data, lda: columns.rows, b: columns.data, ldb: width, beta: 0, c: filterMajor.data, ldc: width)
         // To NCHW, adding each filter's bias.
         output.resize(rows: batch)
-        for f in 0..<filters {
-            let b = bias.value.data[f], source = filterMajor.row(f)
-            for n in 0..<batch {
-                let from = source + n * positions, to = output.row(n) + f * positions
-                for p in 0..<positions { to[p] = from[p] + b }
-            }
-        }
+        Parallel.split(batch, work: output.count, Loop(layer: self, step: .addBias, matrix: output))
         return output
     }
 
@@ -127,12 +121,7 @@ public final class Convolution: Layer {
         let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
         let width = batch * positions
         // dy to filters-first, [F, batch·H'W'], and db = its row sums.
-        let dBias = bias.gradient.data
-        for f in 0..<filters {
-            let to = filterMajor.row(f)
-            for n in 0..<batch { (to + n * positions).update(from: outputGradient.row(n) + f * positions, count: positions) }
-            dBias[f] = Elementwise.sum(to, count: width)
-        }
+        Parallel.split(filters, work: outputGradient.count, Loop(layer: self, step: .transposeGradient, matrix: outputGradient))
         // dW = dy · colsᵀ: [F, W] · [W, CKK]
         BLAS.gemm(
             transposeA: false, transposeB: true, m: filters, n: columns.rows, k: width,
@@ -147,9 +136,66 @@ public final class Convolution: Layer {
         return inputGradient
     }
 
+    /// The layer's loops that the helper thread can share, each over images or filters.
+    private struct Loop: SplitLoop {
+        enum Step {
+            /// Output (`matrix`) to NCHW from filters-first, adding each filter's bias.
+            case addBias
+            /// The output gradient (`matrix`) to filters-first, and the bias gradient.
+            case transposeGradient
+            /// im2col of the input (`matrix`).
+            case gatherPatches
+            /// col2im into the input gradient (`matrix`).
+            case scatterPatches
+        }
+        let layer: Convolution
+        let step: Step
+        let matrix: Matrix
+
+        func run(_ range: Range<Int>) {
+            switch step {
+            case .addBias: layer.addBias(images: range)
+            case .transposeGradient: layer.transposeGradient(matrix, filters: range)
+            case .gatherPatches: layer.gatherPatches(matrix, images: range)
+            case .scatterPatches: layer.scatterPatches(into: matrix, images: range)
+            }
+        }
+    }
+
+    private func addBias(images: Range<Int>) {
+        let filters = outputShape.channels, positions = outputShape.spatialCount
+        for n in images {
+            for f in 0..<filters {
+                let b = bias.value.data[f], from = filterMajor.row(f) + n * positions, to = output.row(n) + f * positions
+                for p in 0..<positions { to[p] = from[p] + b }
+            }
+        }
+    }
+
+    private func transposeGradient(_ outputGradient: Matrix, filters: Range<Int>) {
+        let batch = outputGradient.rows, positions = outputShape.spatialCount
+        for f in filters {
+            let to = filterMajor.row(f)
+            for n in 0..<batch { (to + n * positions).update(from: outputGradient.row(n) + f * positions, count: positions) }
+            bias.gradient.data[f] = Elementwise.sum(to, count: batch * positions)
+        }
+    }
+
     /// im2col: columns[(c·K + i)·K + j, n·H'W' + y·W' + x] = input[n, c, y·S + i − P, x·S + j − P], 0 outside.
     private func gatherPatches(_ input: Matrix) {
-        forEachPatchRow(images: 0..<input.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+        Parallel.split(input.rows, work: columns.count, Loop(layer: self, step: .gatherPatches, matrix: input))
+    }
+
+    private func gatherPatches(_ input: Matrix, images: Range<Int>) {
+        if shiftsWholePlanes {
+            forEachShiftedPlane(images: images) { image, channel, patch, shift, range, clearColumns in
+                let plane = input.row(image) + channel * inputShape.spatialCount
+                (patch + range.lowerBound).update(from: plane + range.lowerBound + shift, count: range.count)
+                clearColumns()
+            }
+            return
+        }
+        forEachPatchRow(images: images) { image, channel, row, outputRow, column, count, sourceColumn in
             let source = input.row(image) + (channel * inputShape.height + row) * inputShape.width
             let target = columns.row(outputRow) + column
             if stride == 1 {
@@ -163,14 +209,73 @@ public final class Convolution: Layer {
     /// col2im: the transpose of `gatherPatches`, summing every patch's gradient into the
     /// pixels it came from.
     private func scatterPatches(into gradient: Matrix) {
-        gradient.fill(0)
-        forEachPatchRow(images: 0..<gradient.rows) { image, channel, row, outputRow, column, count, sourceColumn in
+        Parallel.split(gradient.rows, work: columns.count, Loop(layer: self, step: .scatterPatches, matrix: gradient))
+    }
+
+    private func scatterPatches(into gradient: Matrix, images: Range<Int>) {
+        gradient.row(images.lowerBound).update(repeating: 0, count: images.count * gradient.columns)
+        if shiftsWholePlanes {
+            forEachShiftedPlane(images: images) { image, channel, patch, shift, range, clearColumns in
+                // Patch entries from outside the image are the padding's gradient: drop them
+                // (zero them), or the flat sum below would add them to the neighbouring row.
+                clearColumns()
+                let plane = gradient.row(image) + channel * inputShape.spatialCount + shift
+                for k in range { plane[k] += patch[k] }
+            }
+            return
+        }
+        forEachPatchRow(images: images) { image, channel, row, outputRow, column, count, sourceColumn in
             let target = gradient.row(image) + (channel * inputShape.height + row) * inputShape.width
             let source = columns.row(outputRow) + column
             if stride == 1 {
                 for x in 0..<count { target[sourceColumn + x] += source[x] }
             } else {
                 for x in 0..<count { target[sourceColumn + x * stride] += source[x] }
+            }
+        }
+    }
+
+    /// Whether patch rows are whole shifted input planes: at stride 1 with 'same' padding,
+    /// patch row (c, i, j) of an image is channel c shifted by (i − P, j − P) rows and
+    /// columns, so one long copy fills it, wrapping at the row ends where the patch runs
+    /// off the image; those entries are then cleared.
+    private var shiftsWholePlanes: Bool {
+        stride == 1 && outputShape.height == inputShape.height && outputShape.width == inputShape.width
+            && pad < inputShape.height && pad < inputShape.width
+    }
+
+    /// Visits, for every patch row (channel, i, j) and image in `images`, the patch row's part
+    /// for that image (`patch`, H·W values, whose rows outside the image it has zeroed), the
+    /// offset `shift` from a patch entry to its pixel within the channel's plane, and the
+    /// range of entries whose flat offsets stay inside the plane. Those include the entries
+    /// that wrap to the next or previous row; `clearColumns` zeroes them.
+    @inline(__always)
+    private func forEachShiftedPlane(
+        images: Range<Int>,
+        _ body: (_ image: Int, _ channel: Int, _ patch: UnsafeMutablePointer<Float>, _ shift: Int, _ range: Range<Int>,
+                 _ clearColumns: () -> Void) -> Void
+    ) {
+        let height = inputShape.height, width = inputShape.width, positions = inputShape.spatialCount
+        for channel in 0..<inputShape.channels {
+            for i in 0..<kernel {
+                let rowShift = i - pad, firstRow = max(0, -rowShift), endRow = min(height, height - rowShift)
+                for j in 0..<kernel {
+                    let columnShift = j - pad, firstColumn = max(0, -columnShift), endColumn = min(width, width - columnShift)
+                    let patchRow = (channel * kernel + i) * kernel + j
+                    let range = (firstRow * width + firstColumn)..<((endRow - 1) * width + endColumn)
+                    for image in images {
+                        let patch = columns.row(patchRow) + image * positions
+                        patch.update(repeating: 0, count: firstRow * width)
+                        (patch + endRow * width).update(repeating: 0, count: (height - endRow) * width)
+                        body(image, channel, patch, rowShift * width + columnShift, range) {
+                            for y in firstRow..<endRow {
+                                let row = patch + y * width
+                                for x in 0..<firstColumn { row[x] = 0 }
+                                for x in endColumn..<width { row[x] = 0 }
+                            }
+                        }
+                    }
+                }
             }
         }
     }

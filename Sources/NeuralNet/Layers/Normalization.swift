@@ -90,9 +90,10 @@ public final class BatchNorm: Layer {
         if training {
             precondition(batch > 0, "batchnorm: empty batch")
             let count = Float(batch * positions)
-            channelSums(input.data, rows: batch, into: mean)
+            let work = input.count
+            Parallel.split(channels, work: work, Loop(layer: self, step: .sums, matrix: input))
             for c in 0..<channels { mean[c] /= count }
-            squaredDeviationSums(input.data, rows: batch, into: scratch)
+            Parallel.split(channels, work: work, Loop(layer: self, step: .squaredDeviations, matrix: input))
             let momentum = options.momentum
             for c in 0..<channels {
                 let variance = scratch[c] / count
@@ -106,7 +107,7 @@ public final class BatchNorm: Layer {
                 inverseDeviation[c] = 1 / (runningVarianceStorage[c] + options.epsilon).squareRoot()
             }
         }
-        normalize(input.data, rows: batch)
+        Parallel.split(batch, work: input.count, Loop(layer: self, step: .normalize, matrix: input))
         return output
     }
 
@@ -114,20 +115,58 @@ public final class BatchNorm: Layer {
         let batch = outputGradient.rows
         precondition(batch == normalized.rows, "batchnorm: backward batch differs from forward")
         inputGradient.resize(rows: batch)
-        let dy = outputGradient.data, xHat = normalized.data
+        gamma.gradient.fill(0)
+        beta.gradient.fill(0)
+        Parallel.split(channels, work: outputGradient.count, Loop(layer: self, step: .parameterGradients, matrix: outputGradient))
+        guard needsInputGradient else { return inputGradient }
+        let count = Float(batch * positions), g = gamma.value.data
+        // scratch[c] = γ / (M σ); dx = scratch · (M dy − dβ − x̂ dγ)
+        for c in 0..<channels { scratch[c] = g[c] * inverseDeviation[c] / count }
+        Parallel.split(batch, work: outputGradient.count, Loop(layer: self, step: .inputGradient, matrix: outputGradient))
+        return inputGradient
+    }
+
+    /// The layer's loops that the helper thread can share, over channels or rows.
+    private struct Loop: SplitLoop {
+        enum Step {
+            /// Per-channel sums of the input (`matrix`) into `mean`.
+            case sums
+            /// Per-channel sums of squared deviations from `mean` into `scratch`.
+            case squaredDeviations
+            /// x̂ and y from the input (`matrix`).
+            case normalize
+            /// dβ and dγ from the output gradient (`matrix`).
+            case parameterGradients
+            /// dx from the output gradient (`matrix`), dβ, dγ and `scratch`.
+            case inputGradient
+        }
+        let layer: BatchNorm
+        let step: Step
+        let matrix: Matrix
+
+        func run(_ range: Range<Int>) {
+            switch step {
+            case .sums: layer.channelSums(matrix, channels: range)
+            case .squaredDeviations: layer.squaredDeviationSums(matrix, channels: range)
+            case .normalize: layer.normalize(matrix, rows: range)
+            case .parameterGradients: layer.parameterGradients(matrix, channels: range)
+            case .inputGradient: layer.inputGradient(matrix, rows: range)
+            }
+        }
+    }
+
+    private func parameterGradients(_ outputGradient: Matrix, channels channelRange: Range<Int>) {
+        let width = inputShape.count, dy = outputGradient.data, xHat = normalized.data
         let dGamma = gamma.gradient.data, dBeta = beta.gradient.data
-        dGamma.update(repeating: 0, count: channels)
-        dBeta.update(repeating: 0, count: channels)
-        let width = inputShape.count
-        for row in 0..<batch {
+        for row in 0..<outputGradient.rows {
             let dyRow = dy + row * width, xRow = xHat + row * width
             if positions == 1 {
-                for c in 0..<channels {
+                for c in channelRange {
                     dBeta[c] += dyRow[c]
                     dGamma[c] += dyRow[c] * xRow[c]
                 }
             } else {
-                for c in 0..<channels {
+                for c in channelRange {
                     let offset = c * positions
                     let (sum, product) = Elementwise.sumAndDot(dyRow + offset, xRow + offset, count: positions)
                     dBeta[c] += sum
@@ -135,11 +174,13 @@ public final class BatchNorm: Layer {
                 }
             }
         }
-        guard needsInputGradient else { return inputGradient }
-        let count = Float(batch * positions), g = gamma.value.data, dx = inputGradient.data
-        // scratch[c] = γ / (M σ); dx = scratch · (M dy − dβ − x̂ dγ)
-        for c in 0..<channels { scratch[c] = g[c] * inverseDeviation[c] / count }
-        for row in 0..<batch {
+    }
+
+    private func inputGradient(_ outputGradient: Matrix, rows: Range<Int>) {
+        let width = inputShape.count, dBeta = beta.gradient.data, dGamma = gamma.gradient.data
+        let dy = outputGradient.data, xHat = normalized.data, dx = inputGradient.data
+        let count = Float(outputGradient.rows * positions)
+        for row in rows {
             let dyRow = dy + row * width, xRow = xHat + row * width, dxRow = dx + row * width
             if positions == 1 {
                 for c in 0..<channels {
@@ -154,46 +195,48 @@ public final class BatchNorm: Layer {
                 }
             }
         }
-        return inputGradient
     }
 
-    /// sums[c] = Σ x over the batch and positions of channel c.
-    private func channelSums(_ x: UnsafeMutablePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>) {
-        sums.update(repeating: 0, count: channels)
-        let width = inputShape.count
-        for row in 0..<rows {
+    /// mean[c] = Σ x over the batch and positions of channel c, for the channels in `range`.
+    private func channelSums(_ input: Matrix, channels range: Range<Int>) {
+        let width = inputShape.count, x = input.data
+        for c in range { mean[c] = 0 }
+        for row in 0..<input.rows {
             let xRow = x + row * width
             if positions == 1 {
-                for c in 0..<channels { sums[c] += xRow[c] }
+                for c in range { mean[c] += xRow[c] }
             } else {
-                for c in 0..<channels { sums[c] += Elementwise.sum(xRow + c * positions, count: positions) }
+                for c in range { mean[c] += Elementwise.sum(xRow + c * positions, count: positions) }
             }
         }
     }
 
-    /// sums[c] = Σ (x − mean[c])² over the batch and positions of channel c.
-    private func squaredDeviationSums(_ x: UnsafeMutablePointer<Float>, rows: Int, into sums: UnsafeMutablePointer<Float>) {
-        sums.update(repeating: 0, count: channels)
-        let width = inputShape.count
-        for row in 0..<rows {
+    /// scratch[c] = Σ (x − mean[c])² over the batch and positions of channel c, for the
+    /// channels in `range`.
+    private func squaredDeviationSums(_ input: Matrix, channels range: Range<Int>) {
+        let width = inputShape.count, x = input.data
+        for c in range { scratch[c] = 0 }
+        for row in 0..<input.rows {
             let xRow = x + row * width
             if positions == 1 {
-                for c in 0..<channels {
+                for c in range {
                     let deviation = xRow[c] - mean[c]
-                    sums[c] += deviation * deviation
+                    scratch[c] += deviation * deviation
                 }
             } else {
-                for c in 0..<channels {
-                    sums[c] += Elementwise.squaredDeviations(xRow + c * positions, from: mean[c], count: positions)
+                for c in range {
+                    scratch[c] += Elementwise.squaredDeviations(xRow + c * positions, from: mean[c], count: positions)
                 }
             }
         }
     }
 
-    /// x̂ = (x − mean) · inverseDeviation into `normalized`, y = γ x̂ + β into `output`.
-    private func normalize(_ x: UnsafeMutablePointer<Float>, rows: Int) {
+    /// x̂ = (x − mean) · inverseDeviation into `normalized`, y = γ x̂ + β into `output`, for
+    /// the examples in `rows`.
+    private func normalize(_ input: Matrix, rows: Range<Int>) {
+        let x = input.data
         let width = inputShape.count, g = gamma.value.data, b = beta.value.data
-        for row in 0..<rows {
+        for row in rows {
             let xRow = x + row * width, xHat = normalized.row(row), y = output.row(row)
             if positions == 1 {
                 for c in 0..<channels {

@@ -43,8 +43,8 @@ public final class MaxPool: Layer {
         self.input = input
         output.resize(rows: input.rows)
         if tilesExactly {
-            PairPooling(width: inputShape.width, pairs: input.rows * inputShape.channels * outputShape.height)
-                .forward(input.data, into: output.data)
+            let pooling = PairPooling(width: inputShape.width, x: input.data, y: output.data, dy: nil, dx: nil)
+            Parallel.split(input.rows * inputShape.channels * outputShape.height, work: input.count, pooling)
             return output
         }
         let x = input.data, y = output.data, width = inputShape.width
@@ -64,8 +64,9 @@ public final class MaxPool: Layer {
         inputGradient.resize(rows: input.rows)
         guard needsInputGradient else { return inputGradient }
         if tilesExactly {
-            PairPooling(width: inputShape.width, pairs: input.rows * inputShape.channels * outputShape.height)
-                .backward(input: input.data, output: output.data, outputGradient: outputGradient.data, into: inputGradient.data)
+            let pooling = PairPooling(
+                width: inputShape.width, x: input.data, y: output.data, dy: outputGradient.data, dx: inputGradient.data)
+            Parallel.split(input.rows * inputShape.channels * outputShape.height, work: input.count, pooling)
             return inputGradient
         }
         inputGradient.fill(0)
@@ -99,16 +100,22 @@ public final class MaxPool: Layer {
     }
 }
 
-/// 2×2 max pooling over a sequence of row pairs: every pair of input rows of `width` makes
-/// one output row of `width / 2`. Written with selects rather than branches (the maxima of
-/// random data would mispredict every other branch), which also lets the loops vectorize.
-private struct PairPooling {
+/// 2×2 max pooling over a range of row pairs: every pair of input rows of `width` makes one
+/// output row of `width / 2`. Forward (x → y) without gradients, backward (dy → dx) with.
+/// Written with selects rather than branches (the maxima of random data would mispredict
+/// every other branch), which also lets the loops vectorize.
+private struct PairPooling: SplitLoop {
     let width: Int
-    let pairs: Int
+    let x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>
+    let dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?
 
-    func forward(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    func run(_ pairs: Range<Int>) {
+        if let dy, let dx { backward(dy: dy, dx: dx, pairs: pairs) } else { forward(pairs: pairs) }
+    }
+
+    private func forward(pairs: Range<Int>) {
         let outputs = width / 2
-        for pair in 0..<pairs {
+        for pair in pairs {
             let top = x + 2 * pair * width, bottom = top + width, row = y + pair * outputs
             for o in 0..<outputs {
                 row[o] = max(max(top[2 * o], top[2 * o + 1]), max(bottom[2 * o], bottom[2 * o + 1]))
@@ -118,12 +125,9 @@ private struct PairPooling {
 
     /// Routes each output's gradient to the first of its window's cells (top left, top
     /// right, bottom left, bottom right) that equals the output; the other cells get 0.
-    func backward(
-        input x: UnsafePointer<Float>, output y: UnsafePointer<Float>, outputGradient dy: UnsafePointer<Float>,
-        into dx: UnsafeMutablePointer<Float>
-    ) {
+    private func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, pairs: Range<Int>) {
         let outputs = width / 2
-        for pair in 0..<pairs {
+        for pair in pairs {
             let offset = 2 * pair * width, top = x + offset, bottom = top + width
             let dTop = dx + offset, dBottom = dTop + width, row = y + pair * outputs, dRow = dy + pair * outputs
             for o in 0..<outputs {

@@ -113,9 +113,22 @@ public final class Adam: Optimizer {
     }
 
     override func update(_ value: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int, index: Int) {
-        let m = firstMoments[index], v = secondMoments[index]
-        let b1 = beta1, b2 = beta2, rate = correctedRate, eps = epsilon
-        for i in 0..<count {
+        let update = AdamUpdate(
+            value: value, gradient: gradient, m: firstMoments[index], v: secondMoments[index],
+            beta1: beta1, beta2: beta2, rate: correctedRate, epsilon: epsilon)
+        Parallel.split(count, work: 4 * count, update)
+    }
+}
+
+/// Adam's update of one parameter, over a range of its elements.
+private struct AdamUpdate: SplitLoop {
+    let value: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    let beta1: Float, beta2: Float, rate: Float, epsilon: Float
+
+    func run(_ range: Range<Int>) {
+        let b1 = beta1, b2 = beta2, rate = rate, eps = epsilon
+        for i in range {
             let g = gradient[i]
             m[i] = b1 * m[i] + (1 - b1) * g
             v[i] = b2 * v[i] + (1 - b2) * g * g
