@@ -32,7 +32,7 @@ extension SplitLoop {
 enum Parallel {
     /// Loops touching fewer elements than this run on one thread: handing work over costs
     /// a few microseconds.
-    static let minimumWork = 1 << 15
+    static let minimumWork = 1 << 17
 
     /// Runs `loop` over ranges that together cover `0..<count` once each, in parallel when
     /// `work` (about the number of elements the whole loop touches) is large enough.
