@@ -24,10 +24,11 @@ let package = Package(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
 
-        // Flushing subnormal floats to zero: a CPU control register C can reach and Swift cannot.
-        .target(name: "CFloatingPoint"),
+        // What C can reach and Swift cannot: the CPU's handling of subnormal floats, and how
+        // long OpenBLAS's idle threads spin.
+        .target(name: "CPlatform"),
         // The engine: tensors, layers, losses, optimizers, training, data sets.
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib", "CFloatingPoint"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib", "CPlatform"]),
         // SVG charts and image grids from plain numbers. Knows nothing of neural nets.
         .target(name: "Charts", dependencies: ["CZlib"]),
         // Notebooks: parsing, the directive language, planning, the result cache, HTML.

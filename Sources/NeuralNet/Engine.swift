@@ -1,4 +1,4 @@
-import CFloatingPoint
+import CPlatform
 #if canImport(Accelerate)
 import Accelerate
 #else

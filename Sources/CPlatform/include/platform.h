@@ -1,5 +1,5 @@
-#ifndef FOLIO_FLOATING_POINT_H
-#define FOLIO_FLOATING_POINT_H
+#ifndef FOLIO_PLATFORM_H
+#define FOLIO_PLATFORM_H
 
 /// Makes the calling thread treat subnormal floats as zero (`on` nonzero), in inputs and
 /// results, or stop doing so (x86: MXCSR's FTZ and DAZ bits; ARM64: FPCR's FZ bit).
@@ -12,5 +12,13 @@ void folio_set_subnormal_flushing(int on);
 /// that shares work with another sets the other to the same mode, so that the result does
 /// not depend on which thread computed which part.
 int folio_subnormal_flushing(void);
+
+/// Makes OpenBLAS's worker threads sleep `2^exponent` cycles after their last task
+/// instead of OpenBLAS's default of 2^28 (about a tenth of a second), during which they spin
+/// and yield, taking a core from whatever the caller runs between matrix products. Does
+/// nothing when the environment sets OPENBLAS_THREAD_TIMEOUT (the user's choice wins) or
+/// when the BLAS library is not OpenBLAS with its own thread pool. Call before threads of
+/// the caller's use BLAS: the pool is shut down and restarts at the next product.
+void folio_set_blas_thread_timeout(int exponent);
 
 #endif

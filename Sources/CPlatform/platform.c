@@ -1,4 +1,20 @@
-#include "floating_point.h"
+#include "platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+/* OpenBLAS's pthread build exports these; weak, so that other BLAS libraries link too. */
+extern void openblas_read_env(void) __attribute__((weak));
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
+void folio_set_blas_thread_timeout(int exponent) {
+    if (getenv("OPENBLAS_THREAD_TIMEOUT") != NULL || !openblas_read_env || !blas_thread_shutdown_) return;
+    char value[16];
+    snprintf(value, sizeof value, "%d", exponent);
+    setenv("OPENBLAS_THREAD_TIMEOUT", value, 0);
+    openblas_read_env();
+    blas_thread_shutdown_();
+}
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
