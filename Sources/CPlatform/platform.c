@@ -16,6 +16,10 @@ void folio_set_blas_thread_timeout(int exponent) {
     blas_thread_shutdown_();
 }
 
+/* Runs when the program (or test bundle) is loaded: after OpenBLAS's own initialization,
+   since OpenBLAS is a library this code depends on, and before any thread of ours exists. */
+__attribute__((constructor)) static void folio_platform_load(void) { folio_set_blas_thread_timeout(4); }
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>
 #define FOLIO_FLUSH_BITS 0x8040u /* flush to zero (bit 15), denormals are zero (bit 6) */

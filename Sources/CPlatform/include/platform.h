@@ -17,8 +17,11 @@ int folio_subnormal_flushing(void);
 /// instead of OpenBLAS's default of 2^28 (about a tenth of a second), during which they spin
 /// and yield, taking a core from whatever the caller runs between matrix products. Does
 /// nothing when the environment sets OPENBLAS_THREAD_TIMEOUT (the user's choice wins) or
-/// when the BLAS library is not OpenBLAS with its own thread pool. Call before threads of
-/// the caller's use BLAS: the pool is shut down and restarts at the next product.
+/// when the BLAS library is not OpenBLAS with its own thread pool. The pool is shut down and
+/// restarts at the next product, so no other thread may be using BLAS: the library calls
+/// this itself with exponent 4 when it is loaded, before `main`, where OpenBLAS's spinning
+/// would take the core that the engine's helper thread needs (an epoch of the CNN
+/// benchmark took 21–22 s instead of 18 s).
 void folio_set_blas_thread_timeout(int exponent);
 
 #endif

@@ -84,18 +84,14 @@ private final class Helper: @unchecked Sendable {
     /// How long the helper spins for its next task before it sleeps.
     private static let spinning = Duration.microseconds(50)
 
-    /// Created by the first loop that shares work, before the helper takes any: OpenBLAS's
-    /// idle workers would otherwise spin for a tenth of a second after every product, on
-    /// the core the helper needs (an epoch of the CNN benchmark took 21 s instead of 18 s).
     private init() {
-        folio_set_blas_thread_timeout(4)
         let thread = Thread { [unowned self] in serve() }
         thread.name = "NeuralNet helper"
         thread.start()
     }
 
     /// Runs the first half of `0..<count` of the loop at `pointer` here and the second on
-    /// the helper; false (having run nothing) when the helper is disabled or busy.
+    /// the helper; false (having run nothing) when another thread is using the helper.
     func run<Loop: SplitLoop>(_ count: Int, loop pointer: UnsafePointer<Loop>, of type: Loop.Type) -> Bool {
         guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else { return false }
