@@ -154,7 +154,7 @@ public final class Convolution: Layer {
 
         func run(_ range: Range<Int>) {
             switch step {
-            case .addBias: layer.addBias(images: range)
+            case .addBias: layer.addBias(into: matrix, images: range)
             case .transposeGradient: layer.transposeGradient(matrix, filters: range)
             case .gatherPatches: layer.gatherPatches(matrix, images: range)
             case .scatterPatches: layer.scatterPatches(into: matrix, images: range)
@@ -162,7 +162,7 @@ public final class Convolution: Layer {
         }
     }
 
-    private func addBias(images: Range<Int>) {
+    private func addBias(into output: Matrix, images: Range<Int>) {
         let filters = outputShape.channels, positions = outputShape.spatialCount
         for n in images {
             for f in 0..<filters {

@@ -115,8 +115,6 @@ public final class BatchNorm: Layer {
         let batch = outputGradient.rows
         precondition(batch == normalized.rows, "batchnorm: backward batch differs from forward")
         inputGradient.resize(rows: batch)
-        gamma.gradient.fill(0)
-        beta.gradient.fill(0)
         Parallel.split(channels, work: outputGradient.count, Loop(layer: self, step: .parameterGradients, matrix: outputGradient))
         guard needsInputGradient else { return inputGradient }
         let count = Float(batch * positions), g = gamma.value.data
@@ -155,9 +153,15 @@ public final class BatchNorm: Layer {
         }
     }
 
+    /// dβ[c] = Σ dy and dγ[c] = Σ dy · x̂ over the batch and positions of channel c, for the
+    /// channels in `channelRange`.
     private func parameterGradients(_ outputGradient: Matrix, channels channelRange: Range<Int>) {
         let width = inputShape.count, dy = outputGradient.data, xHat = normalized.data
         let dGamma = gamma.gradient.data, dBeta = beta.gradient.data
+        for c in channelRange {
+            dGamma[c] = 0
+            dBeta[c] = 0
+        }
         for row in 0..<outputGradient.rows {
             let dyRow = dy + row * width, xRow = xHat + row * width
             if positions == 1 {
@@ -176,6 +180,7 @@ public final class BatchNorm: Layer {
         }
     }
 
+    /// dx for the examples in `rows`, from dβ, dγ and `scratch`.
     private func inputGradient(_ outputGradient: Matrix, rows: Range<Int>) {
         let width = inputShape.count, dBeta = beta.gradient.data, dGamma = gamma.gradient.data
         let dy = outputGradient.data, xHat = normalized.data, dx = inputGradient.data

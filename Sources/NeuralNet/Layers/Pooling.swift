@@ -43,8 +43,7 @@ public final class MaxPool: Layer {
         self.input = input
         output.resize(rows: input.rows)
         if tilesExactly {
-            let pooling = PairPooling(width: inputShape.width, x: input.data, y: output.data, dy: nil, dx: nil)
-            Parallel.split(input.rows * inputShape.channels * outputShape.height, work: input.count, pooling)
+            poolPairs(input, dy: nil, dx: nil)
             return output
         }
         let x = input.data, y = output.data, width = inputShape.width
@@ -64,9 +63,7 @@ public final class MaxPool: Layer {
         inputGradient.resize(rows: input.rows)
         guard needsInputGradient else { return inputGradient }
         if tilesExactly {
-            let pooling = PairPooling(
-                width: inputShape.width, x: input.data, y: output.data, dy: outputGradient.data, dx: inputGradient.data)
-            Parallel.split(input.rows * inputShape.channels * outputShape.height, work: input.count, pooling)
+            poolPairs(input, dy: outputGradient.data, dx: inputGradient.data)
             return inputGradient
         }
         inputGradient.fill(0)
@@ -80,6 +77,12 @@ public final class MaxPool: Layer {
             }
         }
         return inputGradient
+    }
+
+    /// The 2×2 path over every row pair of the batch: forward without gradients, backward with.
+    private func poolPairs(_ input: Matrix, dy: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?) {
+        let pooling = PairPooling(width: inputShape.width, x: input.data, y: output.data, dy: dy, dx: dx)
+        Parallel.split(input.rows * inputShape.channels * outputShape.height, work: input.count, pooling)
     }
 
     /// Calls `body` with the offset of every window's top-left input (in the batch's data)

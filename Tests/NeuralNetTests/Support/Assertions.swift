@@ -43,12 +43,9 @@ func randomMatrix(rows: Int, columns: Int, seed: UInt64, margin: Float = 0.1, sp
 /// `count` distinct values 0.05 apart, centred on 0, in an order drawn from `seed`: no two
 /// are within a finite-difference step of each other (for layers that compare values).
 func distinctValues(rows: Int, columns: Int, seed: UInt64) -> Matrix {
-    let generator = RandomGenerator(seed: seed)
-    var values = (0..<rows * columns).map { Float($0 - rows * columns / 2) * 0.05 }
-    for i in values.indices.reversed() where i > 0 {
-        values.swapAt(i, Int(generator.uniformFloat() * Float(i + 1)) % (i + 1))
-    }
-    return Matrix(rows: rows, columns: columns, values: values)
+    var order = Array(0..<rows * columns)
+    order.withUnsafeMutableBufferPointer { RandomGenerator(seed: seed).shuffle($0) }
+    return Matrix(rows: rows, columns: columns, values: order.map { Float($0 - rows * columns / 2) * 0.05 })
 }
 
 /// Σ y · r in Double: a scalar loss whose gradient with respect to y is exactly r.
