@@ -1,6 +1,6 @@
 /// Escapes text for SVG and HTML content and attribute values. The only escaping
 /// function of the module: every string from outside goes through it.
-public func escapeMarkup(_ text: String) -> String {
+func escapeMarkup(_ text: String) -> String {
     var result = ""
     result.reserveCapacity(text.utf8.count)
     for character in text.unicodeScalars {

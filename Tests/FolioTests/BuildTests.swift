@@ -196,6 +196,36 @@ import Testing
         #expect(trainedCount(rebuilt) == 3)
     }
 
+    /// A preview in the cache whose contents were changed no longer matches its checksum:
+    /// it is made again instead of shown.
+    @Test func editedDatasetPreviewIsRebuilt() throws {
+        let directory = project("# Data\n\n```{dataset} spirals\n```\n")
+        _ = try FolioProcess.run(["build", "notes.md"], in: directory.url)
+        let page = directory.url.appendingPathComponent("output/notes.html")
+        let original = try String(contentsOf: page, encoding: .utf8)
+        let previews = directory.url.appendingPathComponent(".folio/datasets")
+        let files = try FileManager.default.contentsOfDirectory(atPath: previews.path)
+        #expect(files.count == 1)
+        let entry = previews.appendingPathComponent(files[0])
+        // Still valid JSON, with the first class's count changed.
+        let text = try String(contentsOf: entry, encoding: .utf8)
+        let edited = text.replacingOccurrences(of: "\"trainingCounts\":[", with: "\"trainingCounts\":[12345")
+        #expect(edited != text)
+        try Data(edited.utf8).write(to: entry)
+        let rebuilt = try FolioProcess.run(["build", "notes.md"], in: directory.url)
+        #expect(rebuilt.status == 0, "\(rebuilt.standardError)")
+        #expect(try String(contentsOf: page, encoding: .utf8) == original)
+    }
+
+    /// A link with a `javascript:` address keeps its text and loses the link.
+    @Test func unsafeLinksAreDropped() throws {
+        let directory = project("# Links\n\n[click](javascript:alert(1)) [ok](https://example.org)\n")
+        _ = try FolioProcess.run(["build", "notes.md"], in: directory.url)
+        let html = try String(contentsOf: directory.url.appendingPathComponent("output/notes.html"), encoding: .utf8)
+        #expect(html.contains("<p>click <a href=\"https://example.org\">ok</a></p>"))
+        #expect(!html.contains("javascript"))
+    }
+
     @Test func rawHTMLIsDroppedUnlessTheNotebookOptsIn() throws {
         let text = "---\ntitle: t\n---\n\nSafe <script>alert(1)</script> text.\n\n<div class=\"x\">block</div>\n"
         let directory = project(text)

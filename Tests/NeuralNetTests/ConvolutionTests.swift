@@ -16,6 +16,16 @@ import Testing
         Geometry(channels: 2, size: 6, filters: 2, kernel: 2, stride: 2, padding: .valid),
         Geometry(channels: 1, size: 4, filters: 2, kernel: 3, stride: 1, padding: .explicit(2)),
         Geometry(channels: 2, size: 6, filters: 2, kernel: 5, stride: 1, padding: .same),
+        // Small maps, where a kernel column can lie wholly left of or past the image.
+        Geometry(channels: 1, size: 1, filters: 2, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 1, size: 1, filters: 2, kernel: 3, stride: 2, padding: .same),
+        Geometry(channels: 2, size: 2, filters: 2, kernel: 5, stride: 2, padding: .same),
+        Geometry(channels: 1, size: 2, filters: 2, kernel: 5, stride: 1, padding: .same),
+        Geometry(channels: 2, size: 2, filters: 2, kernel: 3, stride: 2, padding: .explicit(2)),
+        Geometry(channels: 1, size: 2, filters: 3, kernel: 1, stride: 2, padding: .valid),
+        Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 2, padding: .same),
+        Geometry(channels: 1, size: 3, filters: 2, kernel: 3, stride: 3, padding: .same),
+        Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 1, padding: .same),
     ]
 
     @Test(arguments: geometries)
@@ -29,17 +39,21 @@ import Testing
     }
 
     /// im2col and GEMM against the definition, summed directly, on a 5×4 input: row by row
-    /// (stride 2), and as shifted planes ('same' at stride 1, with 3×3 and 5×5 kernels).
-    @Test(arguments: [(3, 2, Padding.explicit(1)), (3, 1, .same), (5, 1, .same)])
-    func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding) {
-        let shape = FeatureShape(channels: 2, height: 5, width: 4)
+    /// (stride 2), and as shifted planes ('same' at stride 1, with 3×3 and 5×5 kernels); and
+    /// on maps of 2×1 to 3×3, where kernels reach past the image on both sides.
+    @Test(arguments: [
+        (3, 2, Padding.explicit(1), 5, 4), (3, 1, .same, 5, 4), (5, 1, .same, 5, 4),
+        (5, 2, .same, 2, 2), (3, 2, .explicit(2), 2, 1), (5, 1, .same, 3, 2), (5, 2, .same, 3, 3), (3, 1, .same, 1, 2),
+    ])
+    func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding, height: Int, width: Int) {
+        let shape = FeatureShape(channels: 2, height: height, width: width)
         let layer = Convolution(inputShape: shape, filters: 3, kernel: kernel, stride: stride, padding: padding,
                                 initializer: .he, generator: RandomGenerator(seed: 4))
         for f in 0..<3 { layer.bias.value.data[f] = Float(f) }
         let input = randomMatrix(rows: 2, columns: shape.count, seed: 5, margin: 0)
         let output = layer.forward(input, training: true)
         let out = layer.outputShape, pad = padding.amount(kernel: kernel)
-        #expect(out == FeatureShape(channels: 3, height: (5 + 2 * pad - kernel) / stride + 1, width: (4 + 2 * pad - kernel) / stride + 1))
+        #expect(out == FeatureShape(channels: 3, height: (height + 2 * pad - kernel) / stride + 1, width: (width + 2 * pad - kernel) / stride + 1))
         for n in 0..<2 {
             for f in 0..<3 {
                 for y in 0..<out.height {
@@ -49,9 +63,9 @@ import Testing
                             for i in 0..<kernel {
                                 for j in 0..<kernel {
                                     let row = y * stride + i - pad, column = x * stride + j - pad
-                                    guard row >= 0, row < 5, column >= 0, column < 4 else { continue }
+                                    guard row >= 0, row < height, column >= 0, column < width else { continue }
                                     sum += Double(layer.weight.value[f, (c * kernel + i) * kernel + j])
-                                        * Double(input[n, (c * 5 + row) * 4 + column])
+                                        * Double(input[n, (c * height + row) * width + column])
                                 }
                             }
                         }

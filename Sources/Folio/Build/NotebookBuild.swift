@@ -1,4 +1,3 @@
-import Charts
 import Foundation
 import NeuralNet
 
@@ -58,27 +57,21 @@ public enum NotebookBuild {
     public static func build(_ url: URL, displayPath: String, options: BuildOptions, progress: ProgressSink?) -> BuildSummary {
         var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
                                    trainedRuns: [], writtenFiles: [])
-        let notebook: Notebook
-        switch NotebookParser.parse(contentsOf: url, file: displayPath, overrides: options.overrides) {
-        case .success(let parsed): notebook = parsed
-        case .failure(let diagnostics):
+        let (parsed, parseDiagnostics) = NotebookParser.parse(contentsOf: url, file: displayPath, overrides: options.overrides)
+        var diagnostics = parseDiagnostics
+        guard let notebook = parsed else {
             summary.diagnostics = diagnostics.sorted
             return summary
         }
-        var diagnostics = Diagnostics()
-        for (_, block) in notebook.blocks {
-            switch block {
-            case .displayMath(let tex, let location):
-                if case .failure(let error) = MathML.render(tex, display: true, at: location) { diagnostics.append(error) }
-            case .inlineMath(let tex, let location):
-                if case .failure(let error) = MathML.render(tex, display: false, at: location) { diagnostics.append(error) }
-            default: break
-            }
-        }
+        // Planned even when reading found mistakes, so that one build reports them all.
         let runs = Planner.plan(notebook, &diagnostics)
+        guard !diagnostics.hasErrors else {
+            summary.diagnostics = diagnostics.sorted
+            return summary
+        }
         let runner = Runner(cache: ResultCache(directory: options.cacheDirectory), useCache: options.useCache, jobs: options.jobs,
                             baseDirectory: options.workingDirectory, progress: progress)
-        let previews = datasetPreviews(notebook, options: options, loader: runner, &diagnostics)
+        let previews = DatasetPreviews.make(notebook, options: options, loader: runner, &diagnostics)
         guard !diagnostics.hasErrors else {
             summary.diagnostics = diagnostics.sorted
             return summary
@@ -153,64 +146,5 @@ public enum NotebookBuild {
         let encoder = ResultCache.encoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return try encoder.encode(file)
-    }
-
-    /// Sample images and class counts for every `{dataset}`, cached by the data's fingerprint.
-    static func datasetPreviews(
-        _ notebook: Notebook, options: BuildOptions, loader: Runner, _ diagnostics: inout Diagnostics
-    ) -> [String: DatasetPreview] {
-        var previews: [String: DatasetPreview] = [:]
-        for (_, block) in notebook.blocks {
-            guard case .dataset(let directive) = block, let source = DataSource(rawValue: directive.dataset) else { continue }
-            let key = directive.dataset + "|" + (directive.path ?? "")
-            if previews[key] != nil { continue }
-            let directory = DataLocation.directory(for: source, path: directive.path, baseDirectory: options.workingDirectory)
-            let fingerprint = DataLocation.fingerprint(for: source, directory: directory)
-            let cacheFile = options.cacheDirectory.appendingPathComponent(
-                "datasets/" + SHA256.hex(Array("\(fingerprint)|\(directive.samplesPerClass)|preview-1".utf8)) + ".json")
-            if options.useCache, let data = try? Data(contentsOf: cacheFile),
-               let cached = try? JSONDecoder().decode(DatasetPreview.self, from: data) {
-                previews[key] = cached
-                continue
-            }
-            do {
-                // Through the runner, which keeps what it reads for the runs that train on it.
-                let training = try loader.load(source, .train, directory)
-                let test = try? loader.load(source, .test, directory)
-                let preview = makePreview(training: training, test: test, name: source.rawValue, samples: directive.samplesPerClass)
-                previews[key] = preview
-                try? FileManager.default.createDirectory(at: cacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? JSONEncoder().encode(preview).write(to: cacheFile, options: .atomic)
-            } catch {
-                diagnostics.error(directive.location, "cannot load the data set \(source.rawValue): \(error)")
-            }
-        }
-        return previews
-    }
-
-    static func makePreview(training: Dataset, test: Dataset?, name: String, samples: Int) -> DatasetPreview {
-        var preview = DatasetPreview(
-            name: name, classNames: training.classNames, trainingCounts: training.classCounts,
-            testCounts: test?.classCounts ?? [], pngBase64: nil, pixelWidth: 0, pixelHeight: 0)
-        let shape = training.shape
-        guard samples > 0, shape.channels == 1 || shape.channels == 3, !shape.isVector else { return preview }
-        let width = shape.count
-        var rows: [[[Float]]] = Array(repeating: [], count: training.classCount)
-        for index in 0..<training.count {
-            let label = Int(training.labels[index])
-            guard rows[label].count < samples else { continue }
-            let pixels = Array(training.features[index * width..<(index + 1) * width])
-            // Colour images are shown as their grey-level mean over channels.
-            let plane = shape.spatialCount
-            rows[label].append(shape.channels == 1 ? pixels : (0..<plane).map { p in
-                (pixels[p] + pixels[plane + p] + pixels[2 * plane + p]) / 3
-            })
-            if rows.allSatisfy({ $0.count == samples }) { break }
-        }
-        let grid = GrayImageGrid(imageWidth: shape.width, imageHeight: shape.height, rows: rows)
-        preview.pngBase64 = Data(grid.png()).base64EncodedString()
-        preview.pixelWidth = grid.pixelWidth
-        preview.pixelHeight = grid.pixelHeight
-        return preview
     }
 }

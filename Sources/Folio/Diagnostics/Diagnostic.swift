@@ -60,12 +60,18 @@ public struct Diagnostics: Error, Sendable {
 }
 
 /// The valid name nearest to `name` by edit distance, if it is close enough to be a typo.
+/// Ties go to the name that sorts first, so the answer never depends on the order of
+/// `candidates` (which may come from a set or a dictionary).
 func nearest(_ name: String, in candidates: [String]) -> String? {
+    // Long inputs (a fuzzer's, or a pasted paragraph) are not typos, and edit distance is
+    // quadratic in their length.
+    guard name.count <= 200 else { return nil }
     let scored = candidates.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+    guard let best = scored.min(by: { ($0.1, $0.0) < ($1.1, $1.0) }) else { return nil }
     if best.1 <= max(2, name.count / 3) { return best.0 }
     // An abbreviation: 'val_acc' for 'val_accuracy', 'fashion' for 'fashion-mnist'.
-    return name.count >= 3 ? candidates.filter { $0.lowercased().hasPrefix(name.lowercased()) }.min { $0.count < $1.count } : nil
+    guard name.count >= 3 else { return nil }
+    return candidates.filter { $0.lowercased().hasPrefix(name.lowercased()) }.min { ($0.count, $0) < ($1.count, $1) }
 }
 
 /// ` (did you mean 'x'?)`, or nothing.

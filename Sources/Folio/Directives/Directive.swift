@@ -1,15 +1,37 @@
-/// An `{experiment} ID` block, read but not yet expanded into runs.
+/// A run selector as written: an experiment ID, a run name or a pattern with `*`.
+struct Selector: Sendable {
+    var text: String
+    var location: SourceLocation
+}
+
+/// An `{experiment} ID` block, read and typed but not yet expanded into runs.
 struct ExperimentDirective: Sendable {
+    /// One entry of `variants:`.
+    struct Variant: Sendable {
+        var name: String
+        var location: SourceLocation
+        var settings: [Setting]
+    }
+
+    /// One key of `sweep:`, each value typed, with its text for run names.
+    struct Sweep: Sendable {
+        var key: String
+        var location: SourceLocation
+        var values: [(text: String, setting: Setting)]
+    }
+
     var id: String
     var location: SourceLocation
-    /// Keys other than `variants` and `sweep`, in order.
-    var settings: [YAMLValue.Entry]
-    /// Variant name → its overrides, in order.
-    var variants: [(name: String, location: SourceLocation, settings: [YAMLValue.Entry])]
-    /// Swept key → values, in order.
-    var sweep: [(key: String, location: SourceLocation, values: [YAMLValue])]
+    /// Keys other than `variants`, `sweep` and `may_diverge`, in order.
+    var settings: [Setting]
+    var variants: [Variant]
+    var sweep: [Sweep]
     /// Whether a run may diverge without failing the build (`may_diverge: true`).
     var mayDiverge: Bool
+    /// Whether reading it (or the defaults it builds on) reported an error. Such an
+    /// experiment is not expanded into runs, and references to it are not checked, so one
+    /// mistake gives one message.
+    var hasErrors: Bool
 }
 
 /// How a plot lays out its data.
@@ -20,7 +42,7 @@ struct PlotDirective: Sendable {
     enum Trace: String, Sendable { case activations, gradients }
 
     var location: SourceLocation
-    var runs: [(String, SourceLocation)]
+    var runs: [Selector]
     var metrics: [Metric]
     var trace: Trace?
     var x: XAxis
@@ -43,7 +65,7 @@ struct TableDirective: Sendable {
     }
 
     var location: SourceLocation
-    var runs: [(String, SourceLocation)]
+    var runs: [Selector]
     var columns: [Column]
     var caption: String?
 }
@@ -51,7 +73,7 @@ struct TableDirective: Sendable {
 /// `{model} ID`: the networks of an experiment (or one run).
 struct ModelDirective: Sendable {
     var location: SourceLocation
-    var selector: String
+    var selector: Selector
     var caption: String?
 }
 
@@ -88,8 +110,10 @@ enum Block: Sendable {
     case model(ModelDirective)
     case dataset(DatasetDirective)
     case expect(ExpectDirective)
-    case displayMath(String, SourceLocation)
-    case inlineMath(String, SourceLocation)
+    /// A ```math block, converted to MathML.
+    case displayMath(HTML)
+    /// A $`…`$ span, converted to MathML.
+    case inlineMath(HTML)
     case inlineValue(InlineValue)
     case heading(level: Int, text: String)
 }

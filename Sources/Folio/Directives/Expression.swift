@@ -63,6 +63,10 @@ struct Claim: Sendable {
 struct ExpressionParser {
     private var tokens: [(text: String, column: Int)]
     private var index = 0
+    /// How deep parentheses, functions and signs are nested: bounded so that no input can
+    /// exhaust the stack.
+    private var depth = 0
+    static let deepestNesting = 64
     private let line: Int, file: String, firstColumn: Int
 
     static let comparisons = ["<", "<=", ">", ">="]
@@ -138,6 +142,11 @@ struct ExpressionParser {
     }
 
     private mutating func unary() throws(Diagnostic) -> Expression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.deepestNesting else {
+            throw Diagnostic(location(index), "the expression is nested more than \(Self.deepestNesting) levels deep")
+        }
         if peek == "-" {
             index += 1
             return .negate(try unary())

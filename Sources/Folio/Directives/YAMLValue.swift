@@ -25,6 +25,26 @@ indirect enum YAMLValue: Sendable {
         return nil
     }
 
+    /// The value as one line of text: a scalar's text, a list as `[a, b]`, a mapping as
+    /// `{k: v}` (names runs of a sweep).
+    var summary: String {
+        switch self {
+        case .scalar(let text, _): text
+        case .sequence(let items, _): "[" + items.map(\.summary).joined(separator: ", ") + "]"
+        case .mapping(let entries, _): "{" + entries.map { "\($0.key): \($0.value.summary)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// Whether `key` is a key of this mapping or of a mapping one level inside it.
+    func mentions(key: String) -> Bool {
+        guard case .mapping(let entries, _) = self else { return false }
+        return entries.contains { entry in
+            if entry.key == key { return true }
+            if case .mapping(let inner, _) = entry.value { return inner.contains { $0.key == key } }
+            return false
+        }
+    }
+
     /// A short description for messages: `'ten'`, `a list`, `a mapping`.
     var kindDescription: String {
         switch self {
@@ -52,6 +72,10 @@ indirect enum YAMLValue: Sendable {
             case .alias(let alias): return .scalar("*\(alias)", located(alias.mark))
             }
         }
+        if let (deepLine, deepColumn) = tooDeep(text) {
+            let location = SourceLocation(file: file, line: firstLine + deepLine - 1, column: column + deepColumn - 1)
+            return .failure(Diagnostic(location, "YAML nested more than \(deepestNesting) levels deep"))
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 return .success(.mapping([], located(nil)))
@@ -77,6 +101,30 @@ indirect enum YAMLValue: Sendable {
     }
 }
 
+extension YAMLValue {
+    /// Deeper flow collections (`[[[…]]]`) are refused before parsing: the YAML parser and
+    /// the conversion above recurse once per level.
+    static let deepestNesting = 64
+
+    /// Where brackets or braces first open more than `deepestNesting` levels deep, counted
+    /// over the whole text (quoted or not, which can only over-count), or nil.
+    static func tooDeep(_ text: String) -> (line: Int, column: Int)? {
+        var depth = 0, line = 1, column = 1
+        for character in text {
+            switch character {
+            case "[", "{":
+                depth += 1
+                if depth > deepestNesting { return (line, column) }
+            case "]", "}": depth = max(0, depth - 1)
+            case "\n": line += 1; column = 0
+            default: break
+            }
+            column += 1
+        }
+        return nil
+    }
+}
+
 /// Typed reading of YAML values, with located messages for wrong types.
 extension YAMLValue {
     func string(_ what: String, _ diagnostics: inout Diagnostics) -> String? {
@@ -87,7 +135,9 @@ extension YAMLValue {
         return text
     }
 
-    func integer(_ what: String, _ diagnostics: inout Diagnostics, minimum: Int? = nil) -> Int? {
+    /// Whole numbers up to `maximum`, which keeps every later product of sizes (batch ×
+    /// features, seeds, epochs × steps) far from overflowing.
+    func integer(_ what: String, _ diagnostics: inout Diagnostics, minimum: Int? = nil, maximum: Int = YAMLValue.largestInteger) -> Int? {
         guard let text, let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
             diagnostics.error(location, "\(what) must be a whole number, not \(kindDescription)")
             return nil
@@ -96,8 +146,15 @@ extension YAMLValue {
             diagnostics.error(location, "\(what) must be at least \(minimum), not \(value)")
             return nil
         }
+        if value > maximum {
+            diagnostics.error(location, "\(what) must be at most \(maximum), not \(value)")
+            return nil
+        }
         return value
     }
+
+    /// The largest whole number a setting takes (2³¹ − 1).
+    static let largestInteger = Int(Int32.max)
 
     func number(_ what: String, _ diagnostics: inout Diagnostics, positive: Bool = false) -> Double? {
         guard let text, let value = Double(text), value.isFinite else {

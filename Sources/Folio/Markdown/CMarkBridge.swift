@@ -60,16 +60,20 @@ enum CMarkBridge {
         guard let root = parse(markdown) else { return "" }
         defer { cmark_node_free(root) }
         var byOrdinal: [Int: OpaquePointer] = [:]
-        var rawHTML: [OpaquePointer] = []
+        var rawHTML: [OpaquePointer] = [], links: [OpaquePointer] = []
         forEachNode(root) { ordinal, node in
             let type = cmark_node_get_type(node)
             if type == CMARK_NODE_HTML_BLOCK || type == CMARK_NODE_HTML_INLINE { rawHTML.append(node) }
+            if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE { links.append(node) }
             if replacements[ordinal] != nil { byOrdinal[ordinal] = node }
         }
         if !keepRawHTML {
             for node in rawHTML {
                 cmark_node_unlink(node)
                 cmark_node_free(node)
+            }
+            for node in links where !LinkPolicy.allows(string(cmark_node_get_url(node)), image: cmark_node_get_type(node) == CMARK_NODE_IMAGE) {
+                unwrap(node)
             }
         }
         // Inline replacements first: a heading is rendered with its replaced spans inside.
@@ -91,7 +95,7 @@ enum CMarkBridge {
             case .headingID(let id):
                 var html = renderHTML(node)
                 if let close = html.firstIndex(of: ">") {
-                    html.insert(contentsOf: " id=\"\(id)\"", at: close)
+                    html.insert(contentsOf: HTML.Attribute(name: "id", value: id).rendered, at: close)
                 }
                 replace(node, with: CMARK_NODE_HTML_BLOCK, literal: html)
             }
@@ -102,7 +106,8 @@ enum CMarkBridge {
     // MARK: - cmark, privately
 
     private static func parse(_ markdown: String) -> OpaquePointer? {
-        markdown.withCString { cmark_parse_document($0, strlen($0), CMARK_OPT_DEFAULT) }
+        // The byte count, not strlen: the parser refuses text with NUL bytes before this.
+        markdown.withCString { cmark_parse_document($0, markdown.utf8.count, CMARK_OPT_DEFAULT) }
     }
 
     /// Calls `body` for every node on entry, in document order, numbering them from 0.
@@ -164,6 +169,16 @@ enum CMarkBridge {
             if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { text += " " }
         }
         return text
+    }
+
+    /// Replaces a link or image by its children (a link's text, an image's description).
+    private static func unwrap(_ node: OpaquePointer) {
+        while let child = cmark_node_first_child(node) {
+            cmark_node_unlink(child)
+            cmark_node_insert_before(node, child)
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
     }
 
     private static func replace(_ node: OpaquePointer, with type: cmark_node_type, literal: String) {

@@ -4,8 +4,10 @@ struct FrontMatter: Sendable {
     var author: String?
     var date: String?
     var seed: UInt64?
-    /// Keys applied to every experiment before its own.
-    var defaults: [YAMLValue.Entry] = []
+    /// Settings applied to every experiment before its own.
+    var defaults: [Setting] = []
+    /// Whether reading `defaults` reported an error (every experiment builds on them).
+    var defaultsHaveErrors = false
     /// Named values that directive bodies use as `$name`, overridable with `--set`.
     var params: [String: YAMLValue] = [:]
     /// Whether raw HTML in the prose is kept (dropped by default).
@@ -28,10 +30,17 @@ struct FrontMatter: Sendable {
         return (yaml, lines.joined(separator: "\n"))
     }
 
-    /// Reads the front matter's keys.
-    static func read(_ value: YAMLValue, _ diagnostics: inout Diagnostics) -> FrontMatter {
+    /// Reads the front matter's keys. Params are read first and `overrides` (`--set`)
+    /// applied to them, so that `defaults` may use `$name` wherever it stands.
+    static func read(_ value: YAMLValue?, file: String, overrides: [String: String], _ diagnostics: inout Diagnostics) -> FrontMatter {
         var result = FrontMatter()
-        guard let entries = value.entries("the front matter", known: keys, &diagnostics) else { return result }
+        let entries = value.flatMap { $0.entries("the front matter", known: keys, &diagnostics) } ?? []
+        for entry in entries where entry.key == "params" {
+            for parameter in entry.value.entries("params", known: [], &diagnostics) ?? [] {
+                result.params[parameter.key] = parameter.value
+            }
+        }
+        result.applyOverrides(overrides, file: file, &diagnostics)
         for entry in entries {
             let value = entry.value
             switch entry.key {
@@ -40,16 +49,56 @@ struct FrontMatter: Sendable {
             case "date": result.date = value.string("date", &diagnostics)
             case "seed": result.seed = value.integer("seed", &diagnostics, minimum: 0).map(UInt64.init)
             case "unsafe_html": result.unsafeHTML = value.boolean("unsafe_html", &diagnostics) ?? false
-            case "defaults": result.defaults = value.entries("defaults", known: ExperimentKeys.overridable, &diagnostics) ?? []
-            case "params":
-                for parameter in value.entries("params", known: [], &diagnostics) ?? [] {
-                    result.params[parameter.key] = parameter.value
+            case "defaults":
+                let before = diagnostics.all.count
+                for setting in value.entries("defaults", known: ExperimentKeys.overridable, &diagnostics) ?? [] {
+                    if let typed = ExperimentKeys.read(setting.key, result.substitute(setting.value, &diagnostics),
+                                                       keyLocation: setting.keyLocation, &diagnostics) {
+                        result.defaults.append(typed)
+                    }
                 }
+                result.defaultsHaveErrors = diagnostics.all.count > before
             default: break
             }
         }
         return result
     }
-}
 
-import Foundation
+    /// `--set name=value`: each name must be a declared param.
+    private mutating func applyOverrides(_ overrides: [String: String], file: String, _ diagnostics: inout Diagnostics) {
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard params[key] != nil else {
+                let known = params.keys.sorted()
+                diagnostics.error(SourceLocation(file: file, line: 1, column: 1),
+                                  "--set \(key)=\(value): the notebook has no param '\(key)'\(suggestion(for: key, in: known))"
+                                  + (known.isEmpty ? "" : "; its params: \(known.joined(separator: ", "))"))
+                continue
+            }
+            params[key] = .scalar(value, SourceLocation(file: "--set", line: 1, column: 1))
+        }
+    }
+
+    /// `value` with every scalar written `$name` replaced by the param's value.
+    func substitute(_ value: YAMLValue, _ diagnostics: inout Diagnostics) -> YAMLValue {
+        switch value {
+        case .scalar(let text, let location):
+            guard text.hasPrefix("$"), text.count > 1, !text.hasPrefix("$`") else { return value }
+            let name = String(text.dropFirst())
+            guard let replacement = params[name] else {
+                diagnostics.error(location, "unknown param '$\(name)'\(suggestion(for: name, in: params.keys.sorted())); declare it under params: in the front matter")
+                return value
+            }
+            // Keep the place of use, so later messages point here.
+            if case .scalar(let text, _) = replacement { return .scalar(text, location) }
+            return replacement
+        case .sequence(let items, let location):
+            return .sequence(items.map { substitute($0, &diagnostics) }, location)
+        case .mapping(let entries, let location):
+            return .mapping(entries.map { entry in
+                var entry = entry
+                entry.value = substitute(entry.value, &diagnostics)
+                return entry
+            }, location)
+        }
+    }
+}

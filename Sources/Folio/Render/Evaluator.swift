@@ -33,9 +33,12 @@ struct Evaluator {
         }
     }
 
-    /// Whether a claim holds, with both sides. NaN on either side fails it.
+    /// Whether a claim holds, with both sides. A claim over a value that is not a finite
+    /// number (NaN from a diverged run, ±∞ from a division by zero) fails: a comparison with
+    /// infinity says nothing about a result.
     func check(_ claim: Claim) -> (holds: Bool, left: Double, right: Double) {
         let left = value(claim.left), right = value(claim.right)
+        guard left.isFinite && right.isFinite else { return (false, left, right) }
         let holds: Bool
         switch claim.comparison {
         case "<": holds = left < right
@@ -56,16 +59,19 @@ enum NumberFormat {
         case .fixed(let digits): return minus(String(format: "%.\(digits)f", value))
         case .number: return significant(value, 3)
         case .seconds:
-            if abs(value) >= 90 {
-                let minutes = Int(value / 60), seconds = Int(value.rounded()) - 60 * minutes
-                return "\(minutes) min \(seconds) s"
+            if abs(value) >= 90 && abs(value) < 1e12 {
+                // Round the whole first, so that 119.6 s is "2 min 0 s", not "1 min 60 s".
+                let total = Int(abs(value).rounded())
+                return (value < 0 ? "−" : "") + "\(total / 60) min \(total % 60) s"
             }
             return significant(value, 3) + " s"
         }
     }
 
-    /// `value` with `digits` significant digits, without exponent for everyday magnitudes.
+    /// `value` with `digits` significant digits, without exponent for everyday magnitudes;
+    /// `n/a` for NaN and `∞` for infinities.
     static func significant(_ value: Double, _ digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "n/a" : (value > 0 ? "∞" : "−∞") }
         if value == 0 { return "0" }
         let magnitude = Int(floor(log10(abs(value))))
         if magnitude < -4 || magnitude >= 9 { return minus(String(format: "%.\(digits - 1)e", value)) }

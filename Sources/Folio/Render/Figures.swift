@@ -3,7 +3,7 @@ import Charts
 /// Turns a `{plot}` and the results it selects into a chart.
 enum Figures {
     static func chart(_ plot: PlotDirective, results: [RunResult]) -> (svg: String, title: String) {
-        let selected = results.selecting(plot.runs.map(\.0))
+        let selected = results.selecting(plot.runs.map(\.text))
         let title = plot.title ?? defaultTitle(plot)
         if let trace = plot.trace { return (traceChart(trace, plot, selected, title: title), title) }
         switch plot.x {

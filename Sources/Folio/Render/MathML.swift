@@ -1,5 +1,3 @@
-import Charts
-
 /// Converts the TeX of ```math blocks and $`…`$ spans to MathML: fractions, roots, sub- and
 /// superscripts, Greek letters, accents (hat, bar, tilde, vec, dot), sums and products
 /// with limits, \left…\right, \text and \mathrm, and common operators and relations. Any
@@ -7,6 +5,9 @@ import Charts
 struct MathML {
     private let characters: [Character]
     private var index = 0
+    /// How deep groups and arguments are nested: bounded so that no input can exhaust the stack.
+    private var depth = 0
+    static let deepestNesting = 64
     private let location: SourceLocation
 
     /// `tex` written at `location` (the first character).
@@ -15,13 +16,12 @@ struct MathML {
         self.location = location
     }
 
-    /// `<math>` markup for `tex`, or the first unsupported construct.
-    static func render(_ tex: String, display: Bool, at location: SourceLocation) -> Result<String, Diagnostic> {
+    /// The `<math>` element for `tex`, or the first unsupported construct.
+    static func render(_ tex: String, display: Bool, at location: SourceLocation) -> Result<HTML, Diagnostic> {
         var converter = MathML(tex, at: location)
         do {
-            let body = try converter.sequence(until: nil)
-            let attributes = display ? " display=\"block\"" : ""
-            return .success("<math\(attributes)><mrow>\(body)</mrow></math>")
+            let body = HTML.tag("mrow", children: try converter.sequence(until: nil))
+            return .success(display ? .tag("math", ["display": "block"], body) : .tag("math", body))
         } catch {
             return .failure(error)
         }
@@ -60,21 +60,21 @@ struct MathML {
     }
 
     /// Atoms with their scripts until `terminator` (or the end).
-    private mutating func sequence(until terminator: Character?) throws(Diagnostic) -> String {
-        var output = ""
+    private mutating func sequence(until terminator: Character?) throws(Diagnostic) -> [HTML] {
+        var output: [HTML] = []
         while let character = peek {
             if character == terminator { return output }
             if character == "}" { throw error("unexpected '}'") }
-            output += try scripted()
+            output.append(try scripted())
         }
         if let terminator { throw error("missing '\(terminator)'") }
         return output
     }
 
     /// An atom followed by optional `_{…}` and `^{…}` in either order.
-    private mutating func scripted() throws(Diagnostic) -> String {
+    private mutating func scripted() throws(Diagnostic) -> HTML {
         let (base, isLarge) = try atom()
-        var lower: String?, upper: String?
+        var lower: HTML?, upper: HTML?
         while let character = peek, character == "_" || character == "^" {
             index += 1
             let script = try argument()
@@ -82,21 +82,21 @@ struct MathML {
         }
         let under = isLarge ? "munder" : "msub", over = isLarge ? "mover" : "msup", both = isLarge ? "munderover" : "msubsup"
         switch (lower, upper) {
-        case let (sub?, sup?): return "<\(both)>\(base)\(sub)\(sup)</\(both)>"
-        case let (sub?, nil): return "<\(under)>\(base)\(sub)</\(under)>"
-        case let (nil, sup?): return "<\(over)>\(base)\(sup)</\(over)>"
+        case let (sub?, sup?): return .tag(both, base, sub, sup)
+        case let (sub?, nil): return .tag(under, base, sub)
+        case let (nil, sup?): return .tag(over, base, sup)
         default: return base
         }
     }
 
     /// A group `{…}` or a single atom, as one MathML element.
-    private mutating func argument() throws(Diagnostic) -> String {
+    private mutating func argument() throws(Diagnostic) -> HTML {
         skipSpaces()
         if peek == "{" {
             index += 1
             let body = try sequence(until: "}")
             index += 1
-            return "<mrow>\(body)</mrow>"
+            return .tag("mrow", children: body)
         }
         guard peek != nil else { throw error("missing argument at the end") }
         return try atom().markup
@@ -124,36 +124,39 @@ struct MathML {
         while let character = peek, character == " " || character == "\n" || character == "\t" { index += 1 }
     }
 
-    private mutating func atom() throws(Diagnostic) -> (markup: String, large: Bool) {
+    private mutating func atom() throws(Diagnostic) -> (markup: HTML, large: Bool) {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.deepestNesting else { throw error("the formula is nested more than \(Self.deepestNesting) levels deep") }
         skipSpaces()
-        guard let character = peek else { return ("", false) }
+        guard let character = peek else { return (.empty, false) }
         if character == "\\" { return try command() }
         index += 1
         if character == "{" {
             let body = try sequence(until: "}")
             index += 1
-            return ("<mrow>\(body)</mrow>", false)
+            return (.tag("mrow", children: body), false)
         }
-        if character.isLetter { return ("<mi>\(escapeMarkup(String(character)))</mi>", false) }
+        if character.isLetter { return (.tag("mi", .text(String(character))), false) }
         if character.isNumber || character == "." {
             var number = String(character)
             while let next = peek, next.isNumber || next == "." {
                 number.append(next)
                 index += 1
             }
-            return ("<mn>\(number)</mn>", false)
+            return (.tag("mn", .text(number)), false)
         }
-        if character == "'" { return ("<mo>′</mo>", false) }
-        if character == "-" { return ("<mo>−</mo>", false) }
+        if character == "'" { return (.tag("mo", "′"), false) }
+        if character == "-" { return (.tag("mo", "−"), false) }
         if "+=<>()[]|,;:!/*".contains(character) {
-            let stretch = "()[]|".contains(character) ? " stretchy=\"false\"" : ""
-            return ("<mo\(stretch)>\(escapeMarkup(String(character)))</mo>", false)
+            let symbol = HTML.text(String(character))
+            return ("()[]|".contains(character) ? .tag("mo", ["stretchy": "false"], symbol) : .tag("mo", symbol), false)
         }
         index -= 1
         throw error("unsupported character '\(character)' in math")
     }
 
-    private mutating func command() throws(Diagnostic) -> (markup: String, large: Bool) {
+    private mutating func command() throws(Diagnostic) -> (markup: HTML, large: Bool) {
         let start = index
         index += 1
         var name = ""
@@ -166,49 +169,63 @@ struct MathML {
             index += 1
         }
         if let letter = Self.greek[name] {
-            let upright = name.first!.isUppercase ? " mathvariant=\"normal\"" : ""
-            return ("<mi\(upright)>\(letter)</mi>", false)
+            let symbol = HTML.text(letter)
+            return (name.first!.isUppercase ? .tag("mi", ["mathvariant": "normal"], symbol) : .tag("mi", symbol), false)
         }
-        if let symbol = Self.operators[name] { return ("<mo>\(escapeMarkup(symbol))</mo>", false) }
-        if let symbol = Self.largeOperators[name] { return ("<mo>\(symbol)</mo>", true) }
-        if let width = Self.spaces[name] { return ("<mspace width=\"\(width)\"/>", false) }
-        if Self.functions.contains(name) { return ("<mi mathvariant=\"normal\">\(name)</mi>", name == "max" || name == "min" || name == "lim" || name == "argmax" || name == "argmin") }
+        if let symbol = Self.operators[name] { return (.tag("mo", .text(symbol)), false) }
+        if let symbol = Self.largeOperators[name] { return (.tag("mo", .text(symbol)), true) }
+        if let width = Self.spaces[name] { return (.tag("mspace", ["width": width]), false) }
+        if Self.functions.contains(name) {
+            return (.tag("mi", ["mathvariant": "normal"], .text(name)), ["max", "min", "lim", "argmax", "argmin"].contains(name))
+        }
         switch name {
         case "frac", "dfrac", "tfrac":
             let numerator = try argument(), denominator = try argument()
-            return ("<mfrac>\(numerator)\(denominator)</mfrac>", false)
+            return (.tag("mfrac", numerator, denominator), false)
         case "sqrt":
             skipSpaces()
             if peek == "[" {
                 index += 1
                 let degree = try sequence(until: "]")
                 index += 1
-                return ("<mroot>\(try argument())<mrow>\(degree)</mrow></mroot>", false)
+                return (.tag("mroot", try argument(), .tag("mrow", children: degree)), false)
             }
-            return ("<msqrt>\(try argument())</msqrt>", false)
+            return (.tag("msqrt", try argument()), false)
         case "text", "mathrm", "operatorname", "textrm":
-            let text = try rawGroup()
-            return name == "text" || name == "textrm"
-                ? ("<mtext>\(escapeMarkup(text))</mtext>", false)
-                : ("<mi mathvariant=\"normal\">\(escapeMarkup(text))</mi>", false)
+            let text = HTML.text(try rawGroup())
+            return (name == "text" || name == "textrm" ? .tag("mtext", text) : .tag("mi", ["mathvariant": "normal"], text), false)
         case "mathbf", "boldsymbol":
-            return ("<mstyle mathvariant=\"bold\">\(try argument())</mstyle>", false)
+            return (.tag("mstyle", ["mathvariant": "bold"], try argument()), false)
         case "mathbb":
             let text = try rawGroup()
-            return ("<mi>\(text.map { Self.blackboard[$0] ?? escapeMarkup(String($0)) }.joined())</mi>", false)
+            return (.tag("mi", .text(String(text.map { Self.blackboard[$0] ?? String($0) }.joined()))), false)
         case "left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr":
             skipSpaces()
             guard let delimiter = peek else { throw error("\\\(name) needs a delimiter") }
-            if delimiter == "\\" {
-                let (markup, _) = try command()
-                return (markup.replacingOccurrences(of: "<mo>", with: "<mo stretchy=\"true\">"), false)
-            }
+            let delimiterStart = index
             index += 1
-            if delimiter == "." { return ("", false) }
-            return ("<mo stretchy=\"true\">\(escapeMarkup(String(delimiter)))</mo>", false)
+            var symbol = String(delimiter)
+            if delimiter == "\\" {
+                var command = ""
+                while let character = peek, character.isLetter {
+                    command.append(character)
+                    index += 1
+                }
+                if command.isEmpty, let character = peek {
+                    command = String(character)
+                    index += 1
+                }
+                guard let named = Self.operators[command] else {
+                    index = delimiterStart
+                    throw error("\\\(name) needs a delimiter such as ( [ | \\{ \\| \\langle, not '\\\(command)'")
+                }
+                symbol = named
+            }
+            if delimiter == "." { return (.empty, false) }
+            return (.tag("mo", ["stretchy": "true"], .text(symbol)), false)
         default:
             if let accent = Self.accents[name] {
-                return ("<mover accent=\"true\">\(try argument())<mo>\(accent)</mo></mover>", false)
+                return (.tag("mover", ["accent": "true"], try argument(), .tag("mo", .text(accent))), false)
             }
             index = start
             throw error("unsupported TeX command '\\\(name)' in math")

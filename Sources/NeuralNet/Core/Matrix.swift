@@ -58,10 +58,16 @@ public final class Matrix {
         resize(rows: rows)
     }
 
-    /// Element at (`row`, `column`).
+    /// Element at (`row`, `column`); both must be in range (checked: this is not a hot path).
     public subscript(row: Int, column: Int) -> Float {
-        get { data[row * columns + column] }
-        set { data[row * columns + column] = newValue }
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix[\(row), \(column)] outside \(rows)x\(columns)")
+            return data[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix[\(row), \(column)] outside \(rows)x\(columns)")
+            data[row * columns + column] = newValue
+        }
     }
 
     /// A copy of the elements, row-major.

@@ -295,9 +295,12 @@ public final class Convolution: Layer {
             for i in 0..<kernel {
                 for j in 0..<kernel {
                     let patchRow = (channel * kernel + i) * kernel + j
-                    // Output columns x whose input column x·S + j − P is inside [0, W).
-                    let firstX = max(0, (pad - j + stride - 1) / stride)
-                    let lastX = min(outputWidth - 1, (inputShape.width - 1 + pad - j) / stride)
+                    // Output columns x whose input column x·S + j − P is inside [0, W): from
+                    // ⌈(P − j)/S⌉ to ⌊(W − 1 + P − j)/S⌋. Both numerators can be negative (a
+                    // kernel column left of or past a small map), so divide rounding down, not
+                    // toward zero: rounding −1/2 to 0 would read one column past the image.
+                    let firstX = max(0, -floorDivide(j - pad, stride))
+                    let lastX = min(outputWidth - 1, floorDivide(inputShape.width - 1 + pad - j, stride))
                     let count = max(0, lastX - firstX + 1)
                     for image in images {
                         for y in 0..<outputHeight {
@@ -317,6 +320,12 @@ public final class Convolution: Layer {
             }
         }
     }
+}
+
+/// ⌊a / b⌋ for b > 0 (Swift's `/` rounds toward zero).
+@inline(__always)
+func floorDivide(_ a: Int, _ b: Int) -> Int {
+    a >= 0 ? a / b : -((-a + b - 1) / b)
 }
 
 /// Why a layer does not fit its input.
