@@ -1,7 +1,8 @@
 # Folio: two commands do everything on a fresh machine.
 #   make report   install what is missing, build the release binary, render notebooks/
 #   make test     install what is missing, run the test suite
-# Also: make bench (engine speed against numpy), make build, make clean.
+# Also: make bench (engine speed against numpy), make asan (tests under AddressSanitizer),
+# make fuzz (libFuzzer, 5 minutes per target), make build, make clean.
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -11,7 +12,7 @@ RELEASE := .build/release/folio
 # (SwiftPM finds the libraries through it), Java and pip for the HTML checker (make lint).
 DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config default-jre-headless python3-pip
 
-.PHONY: report test lint check-report bench build deps clean
+.PHONY: report test lint check-report bench build deps clean asan fuzz fuzz-build fuzz-smoke
 
 deps:
 	@if [ "$$(uname)" = Darwin ]; then \
@@ -58,9 +59,42 @@ check-report: build
 	rm -rf .build/check-cache
 	$(RELEASE) check notebooks --cache-dir .build/check-cache -o .build/check-output
 
+# The engine and notebook tests under AddressSanitizer, in a build folder of their own.
+# Leak reports are off: the only ones are process-lifetime globals (Swift's lazily built
+# statics, XCTest's suite records), which are never freed by design.
+asan: deps
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize address --scratch-path .build-asan
+
+# libFuzzer targets (Fuzz/): the notebook front end, expressions, TeX to MathML, IDX and
+# CIFAR-10 readers. Each runs FUZZ_SECONDS from its committed seed corpus (Fuzz/Corpus/<target>);
+# new inputs go to .build-fuzz/corpus/<target>, a crashing input to .build-fuzz/crashes/<target>/
+# (make fails). Reproduce one with: FOLIO_FUZZ_TARGET=<target> .build-fuzz/release/FolioFuzz <file>
+FUZZ_SECONDS ?= 300
+FUZZ_TARGETS := notebook expression mathml idx cifar
+FUZZ_BINARY := .build-fuzz/release/FolioFuzz
+
+fuzz-build: deps
+	cd Fuzz && $(SWIFT) build -c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --scratch-path ../.build-fuzz
+
+fuzz: fuzz-build
+	@set -e; for target in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus/$$target .build-fuzz/crashes/$$target; \
+	  echo "fuzz: $$target for $(FUZZ_SECONDS) s"; \
+	  FOLIO_FUZZ_TARGET=$$target ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no $(FUZZ_BINARY) -max_total_time=$(FUZZ_SECONDS) \
+	    -max_len=65536 -timeout=20 -rss_limit_mb=4096 -detect_leaks=0 -print_final_stats=1 \
+	    -artifact_prefix=.build-fuzz/crashes/$$target/ .build-fuzz/corpus/$$target Fuzz/Corpus/$$target \
+	    > .build-fuzz/$$target.log 2>&1 || { tail -60 .build-fuzz/$$target.log; exit 1; }; \
+	  grep -E "^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb)" .build-fuzz/$$target.log || true; \
+	  grep -Eo "cov: [0-9]+ ft: [0-9]+ corp: [0-9]+/[0-9]+[a-zA-Z]*" .build-fuzz/$$target.log | tail -1; \
+	done
+
+# CI's short run of every fuzz target.
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=20
+
 bench: build
 	python3 bench/compare.py
 	python3 bench/allocations.py
 
 clean:
-	rm -rf .build .folio
+	rm -rf .build .build-asan .build-fuzz .folio

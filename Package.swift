@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "folio", targets: ["FolioCLI"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        // Notebooks as a library: the fuzz targets in Fuzz/ link it.
+        .library(name: "Folio", targets: ["Folio"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -69,6 +69,8 @@ public struct LineChart: Sendable {
         for series in all where !legendNames.contains(series.name) { legendNames.append(series.name) }
         let legendHeight = Legend.draw(names: legendNames, into: &writer, top: 8, width: width)
 
+        // No panels at all is drawn as one empty panel (a grid of zero columns would divide by zero).
+        let panels = self.panels.isEmpty ? [(title: String?.none, series: [Series]())] : self.panels
         let columns = panels.count == 1 ? 1 : min(3, panels.count)
         let rows = (panels.count + columns - 1) / columns
         let panelWidth = (width - 60) / Double(columns)

@@ -51,6 +51,16 @@ import Testing
         #expect(svg.contains("x &amp; y"))
     }
 
+    /// No data is a chart with empty axes, not a crash (zero panels used to divide by zero).
+    @Test func emptyChartsRender() {
+        let axes = Axes(xTitle: "x", yTitle: "y")
+        for chart in [LineChart(title: "t", axes: axes, panels: []), LineChart(title: "t", axes: axes, series: []),
+                      LineChart(title: "t", axes: axes, panels: [(title: "a", series: [])])] {
+            #expect(chart.render().hasPrefix("<svg"))
+        }
+        #expect(BarChart(title: "t", xTitle: "x", yTitle: "y", categories: [], series: [], logY: true).render().hasPrefix("<svg"))
+    }
+
     @Test func renderingIsDeterministic() {
         let series = [Series(name: "a", xs: [1, 2, 3], ys: [0.5, 0.7, 0.8], spread: [0.01, 0.02, 0.01]),
                       Series(name: "b", xs: [1, 2, 3], ys: [0.4, 0.6, 0.9])]

@@ -41,10 +41,21 @@ import Testing
         ("trailing", DataFiles.idxImages(count: 2) + [1], .trailingBytes(expected: 28, found: 29)),
         ("corrupt gzip", Array(DataFiles.gzip(DataFiles.idxImages(count: 50)).prefix(30)),
          .corruptCompression("the stream ends early after 30 of 30 bytes; the file is truncated")),
+        // Dimensions whose product overflows 64 bits (it used to trap).
+        ("huge dimensions", DataFiles.idxHeader(magic: 0x803, dimensions: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]),
+         .wrongDimensions("4294967295x4294967295x4294967295 is more values than any data set holds")),
     ])
     func brokenImageFiles(_ name: String, _ bytes: [UInt8], _ problem: DataError.Problem) {
         #expect(throws: DataError(path: directory.url.appendingPathComponent("images").path, problem)) {
             _ = try load(images: bytes, labels: DataFiles.idxLabels(count: 2))
+        }
+    }
+
+    /// A small gzip file that would decompress to more than the limit is refused, not read.
+    @Test func gzipBombIsRefused() {
+        let bomb = DataFiles.gzip([UInt8](repeating: 0, count: 4 << 20))
+        #expect(throws: DataError(path: "bomb", .corruptCompression("it decompresses to more than 1 MiB, more than any data set Folio reads"))) {
+            _ = try FileBytes.decode(bomb, path: "bomb", limit: 1 << 20)
         }
     }
 

@@ -13,19 +13,25 @@ public enum CIFAR10 {
 
     /// Reads batch files into one data set with features in [0, 1].
     public static func load(batches: [URL], name: String) throws(DataError) -> Dataset {
+        var files: [(bytes: [UInt8], path: String)] = []
+        for url in batches { files.append((try FileBytes.read(url), url.path)) }
+        return try dataset(files, name: name)
+    }
+
+    /// A data set from the (decompressed) bytes of batch files.
+    static func dataset(_ files: [(bytes: [UInt8], path: String)], name: String) throws(DataError) -> Dataset {
         var features: [Float] = []
         var labels: [Int32] = []
-        for url in batches {
-            let bytes = try FileBytes.read(url)
+        for (bytes, path) in files {
             guard bytes.count % recordSize == 0 else {
                 let expected = (bytes.count / recordSize + 1) * recordSize
-                throw DataError(path: url.path, .truncated(expected: expected, found: bytes.count))
+                throw DataError(path: path, .truncated(expected: expected, found: bytes.count))
             }
             features.reserveCapacity(features.count + bytes.count)
             for start in stride(from: 0, to: bytes.count, by: recordSize) {
                 let label = Int(bytes[start])
                 guard label < classNames.count else {
-                    throw DataError(path: url.path, .badLabel(value: label, index: start / recordSize, classes: classNames.count))
+                    throw DataError(path: path, .badLabel(value: label, index: start / recordSize, classes: classNames.count))
                 }
                 labels.append(Int32(label))
                 for offset in 1..<recordSize { features.append(Float(bytes[start + offset]) / 255) }

@@ -14,11 +14,19 @@ enum FileBytes {
         } catch {
             throw DataError(path: path, .unreadable(error.localizedDescription))
         }
-        guard !data.isEmpty else { throw DataError(path: path, .empty) }
-        let bytes = [UInt8](data)
+        return try decode([UInt8](data), path: path)
+    }
+
+    /// Data files larger than this once decompressed are refused (the largest real one,
+    /// CIFAR-10's, is 180 MB): a small corrupt or hostile gzip file must not exhaust memory.
+    static let largestDecompressed = 1 << 30
+
+    /// `bytes` as read from `path`, decompressed if they are gzip.
+    static func decode(_ bytes: [UInt8], path: String, limit: Int = largestDecompressed) throws(DataError) -> [UInt8] {
+        guard !bytes.isEmpty else { throw DataError(path: path, .empty) }
         guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
         do {
-            return try gunzip(bytes)
+            return try gunzip(bytes, limit: limit)
         } catch let reason {
             throw DataError(path: path, .corruptCompression(reason.detail))
         }
@@ -27,7 +35,7 @@ enum FileBytes {
     struct GzipFailure: Error { var detail: String }
 
     /// Decompresses a whole gzip stream (several members are accepted, as gzip does).
-    static func gunzip(_ compressed: [UInt8]) throws(GzipFailure) -> [UInt8] {
+    static func gunzip(_ compressed: [UInt8], limit: Int = largestDecompressed) throws(GzipFailure) -> [UInt8] {
         var stream = z_stream()
         // 15 + 16: a window of 2^15 and a gzip header.
         guard inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -35,7 +43,7 @@ enum FileBytes {
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(compressed.count * 4)
+        output.reserveCapacity(min(compressed.count * 4, limit))
         let chunkSize = 1 << 18
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var input = compressed
@@ -54,8 +62,11 @@ enum FileBytes {
                 if status == Z_STREAM_END && stream.avail_in > 0 {
                     status = inflateReset(&stream)
                 }
-            } while status == Z_OK
+            } while status == Z_OK && output.count <= limit
             return source.count - Int(stream.avail_in)
+        }
+        if output.count > limit {
+            throw GzipFailure(detail: "it decompresses to more than \(limit >> 20) MiB, more than any data set Folio reads")
         }
         switch status {
         case Z_STREAM_END: return output

@@ -11,8 +11,11 @@ public enum IDX {
 
     /// Reads an IDX file whose magic number must be `magic`; returns its dimensions and values.
     public static func read(_ url: URL, magic: UInt32) throws(DataError) -> (dimensions: [Int], values: ArraySlice<UInt8>) {
-        let bytes = try FileBytes.read(url)
-        let path = url.path
+        try parse(FileBytes.read(url), path: url.path, magic: magic)
+    }
+
+    /// Reads the (decompressed) bytes of an IDX file; `path` names it in errors.
+    static func parse(_ bytes: [UInt8], path: String, magic: UInt32) throws(DataError) -> (dimensions: [Int], values: ArraySlice<UInt8>) {
         guard bytes.count >= 4 else { throw DataError(path: path, .truncated(expected: 4, found: bytes.count)) }
         let found = bigEndian(bytes, at: 0)
         guard found == magic else { throw DataError(path: path, .wrongMagic(expected: magic, found: found)) }
@@ -22,7 +25,17 @@ public enum IDX {
             throw DataError(path: path, .truncated(expected: headerSize, found: bytes.count))
         }
         let dimensions = (0..<dimensionCount).map { Int(bigEndian(bytes, at: 4 + 4 * $0)) }
-        let valueCount = dimensions.reduce(1, *)
+        // Dimensions are 32-bit each, so their product can overflow: refuse more values
+        // than any data set has (2³¹ − 1) before multiplying further.
+        var valueCount = 1
+        for dimension in dimensions {
+            let (product, overflow) = valueCount.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= Int(Int32.max) else {
+                let shape = dimensions.map(String.init).joined(separator: "x")
+                throw DataError(path: path, .wrongDimensions("\(shape) is more values than any data set holds"))
+            }
+            valueCount = product
+        }
         let expected = headerSize + valueCount
         if bytes.count < expected { throw DataError(path: path, .truncated(expected: expected, found: bytes.count)) }
         if bytes.count > expected { throw DataError(path: path, .trailingBytes(expected: expected, found: bytes.count)) }
@@ -33,8 +46,16 @@ public enum IDX {
     public static func load(
         images: URL, labels: URL, name: String, classNames: [String]
     ) throws(DataError) -> Dataset {
-        let (imageDimensions, pixels) = try read(images, magic: imageMagic)
-        let (labelDimensions, labelBytes) = try read(labels, magic: labelMagic)
+        try dataset(images: (FileBytes.read(images), images.path), labels: (FileBytes.read(labels), labels.path),
+                    name: name, classNames: classNames)
+    }
+
+    /// A data set from the (decompressed) bytes of an image file and a label file.
+    static func dataset(
+        images: (bytes: [UInt8], path: String), labels: (bytes: [UInt8], path: String), name: String, classNames: [String]
+    ) throws(DataError) -> Dataset {
+        let (imageDimensions, pixels) = try parse(images.bytes, path: images.path, magic: imageMagic)
+        let (labelDimensions, labelBytes) = try parse(labels.bytes, path: labels.path, magic: labelMagic)
         let count = imageDimensions[0], height = imageDimensions[1], width = imageDimensions[2]
         guard height > 0, width > 0 else {
             throw DataError(path: images.path, .wrongDimensions("images of \(height)x\(width) pixels"))
