@@ -156,8 +156,8 @@ struct MathML {
         throw error("unsupported character '\(character)' in math")
     }
 
-    private mutating func command() throws(Diagnostic) -> (markup: HTML, large: Bool) {
-        let start = index
+    /// The name after a backslash (at `index`): letters, or the one character that follows.
+    private mutating func commandName() -> String {
         index += 1
         var name = ""
         while let character = peek, character.isLetter {
@@ -168,6 +168,12 @@ struct MathML {
             name = String(character)
             index += 1
         }
+        return name
+    }
+
+    private mutating func command() throws(Diagnostic) -> (markup: HTML, large: Bool) {
+        let start = index
+        let name = commandName()
         if let letter = Self.greek[name] {
             let symbol = HTML.text(letter)
             return (name.first!.isUppercase ? .tag("mi", ["mathvariant": "normal"], symbol) : .tag("mi", symbol), false)
@@ -203,23 +209,16 @@ struct MathML {
             skipSpaces()
             guard let delimiter = peek else { throw error("\\\(name) needs a delimiter") }
             let delimiterStart = index
-            index += 1
             var symbol = String(delimiter)
             if delimiter == "\\" {
-                var command = ""
-                while let character = peek, character.isLetter {
-                    command.append(character)
-                    index += 1
-                }
-                if command.isEmpty, let character = peek {
-                    command = String(character)
-                    index += 1
-                }
+                let command = commandName()
                 guard let named = Self.operators[command] else {
                     index = delimiterStart
                     throw error("\\\(name) needs a delimiter such as ( [ | \\{ \\| \\langle, not '\\\(command)'")
                 }
                 symbol = named
+            } else {
+                index += 1
             }
             if delimiter == "." { return (.empty, false) }
             return (.tag("mo", ["stretchy": "true"], .text(symbol)), false)
