@@ -20,6 +20,9 @@ struct BuildOptionGroup: ParsableArguments {
     @Option(help: "Folder of the result cache.")
     var cacheDir: String = ".folio"
 
+    @Flag(help: "Also write <output>/<name>.pdf, printed with headless Chromium (found on PATH or through FOLIO_CHROMIUM).")
+    var pdf = false
+
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         _ = try overrides()
@@ -38,19 +41,30 @@ struct BuildOptionGroup: ParsableArguments {
 
     func buildOptions() throws -> BuildOptions {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var printer: String?
+        if pdf {
+            switch PDFPrinter.chromium() {
+            case .success(let path): printer = path
+            case .failure(let failure):
+                printError("folio: error: \(failure)")
+                throw ExitCode(2)
+            }
+        }
         return BuildOptions(
             outputDirectory: URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL,
             cacheDirectory: URL(fileURLWithPath: cacheDir, relativeTo: cwd).standardizedFileURL,
-            overrides: try overrides(), useCache: !noCache, jobs: jobs, workingDirectory: cwd)
+            overrides: try overrides(), useCache: !noCache, jobs: jobs, workingDirectory: cwd, pdfPrinter: printer)
     }
 }
 
-/// Builds notebooks and reports what happened; returns the exit code.
-func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: Bool) throws -> Int32 {
+/// Builds notebooks and reports what happened; returns the exit code and the files the
+/// builds read besides the notebooks.
+@discardableResult
+func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: Bool) throws -> (code: Int32, inputs: [URL]) {
     let notebooks = try findNotebooks(paths)
     let buildOptions = try options.buildOptions()
     let progress = ConsoleProgress()
-    var exitCode: Int32 = 0
+    var exitCode: Int32 = 0, inputs: [URL] = []
     for (url, display) in notebooks {
         let start = ContinuousClock.now
         let summary = NotebookBuild.build(url, displayPath: display, options: buildOptions, progress: progress)
@@ -68,8 +82,9 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
         var code = summary.exitCode
         if code == 1 && !failOnClaims && summary.divergedRuns.isEmpty { code = 0 }
         exitCode = max(exitCode, code)
+        inputs += summary.inputs
     }
-    return exitCode
+    return (exitCode, inputs)
 }
 
 /// The Markdown files named, or found in named folders (sorted), with the path to show.
@@ -111,7 +126,7 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
-        let code = try buildNotebooks(paths, options: options, failOnClaims: false)
+        let code = try buildNotebooks(paths, options: options, failOnClaims: false).code
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -127,7 +142,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
-        let code = try buildNotebooks(paths, options: options, failOnClaims: true)
+        let code = try buildNotebooks(paths, options: options, failOnClaims: true).code
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -135,8 +150,8 @@ struct CheckCommand: ParsableCommand {
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Rebuild a notebook every time it is saved (Ctrl-C stops).",
-        discussion: "Prose and plot edits come from the cache at once; only changed experiments train.")
+        abstract: "Rebuild a notebook every time it or its bibliography is saved (Ctrl-C stops).",
+        discussion: "Prose, plot and citation edits come from the cache at once; only changed experiments train.")
 
     @Argument(help: "The notebook to watch.")
     var path: String
@@ -144,13 +159,15 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
-        var lastModified: Date?
+        var watched = [URL(fileURLWithPath: path)]
+        var lastModified: [Date?] = []
         while true {
-            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+            let modified = watched.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate]) as? Date }
             if modified != lastModified {
-                lastModified = modified
-                _ = try? buildNotebooks([path], options: options, failOnClaims: false)
-                printError("watching \(path) for changes (Ctrl-C stops)")
+                let inputs = (try? buildNotebooks([path], options: options, failOnClaims: false))?.inputs ?? []
+                watched = [URL(fileURLWithPath: path)] + inputs
+                lastModified = watched.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate]) as? Date }
+                printError("watching \(watched.map(\.lastPathComponent).joined(separator: ", ")) for changes (Ctrl-C stops)")
             }
             Thread.sleep(forTimeInterval: 0.3)
         }

@@ -15,9 +15,12 @@ public struct BuildOptions: Sendable {
     public var jobs: Int
     /// Relative data paths are resolved against this folder.
     public var workingDirectory: URL
+    /// The Chromium to print `<name>.pdf` with (`--pdf`), or nil for no PDF.
+    public var pdfPrinter: String?
 
     public init(outputDirectory: URL, cacheDirectory: URL, overrides: [String: String] = [:], useCache: Bool = true,
-                jobs: Int = 1, workingDirectory: URL) {
+                jobs: Int = 1, workingDirectory: URL, pdfPrinter: String? = nil) {
+        self.pdfPrinter = pdfPrinter
         self.outputDirectory = outputDirectory
         self.cacheDirectory = cacheDirectory
         self.overrides = overrides
@@ -42,6 +45,8 @@ public struct BuildSummary: Sendable {
     public var trainedRuns: [String]
     /// Files written.
     public var writtenFiles: [String]
+    /// Files besides the notebook that the build read (its bibliography).
+    public var inputs: [URL] = []
 
     /// 2 for notebook or data errors (nothing written), 1 for a failed claim or a
     /// diverged run (report written), else 0.
@@ -63,6 +68,7 @@ public enum NotebookBuild {
             summary.diagnostics = diagnostics.sorted
             return summary
         }
+        summary.inputs = notebook.inputs
         // Planned even when reading found mistakes, so that one build reports them all.
         let runs = Planner.plan(notebook, &diagnostics)
         guard !diagnostics.hasErrors else {
@@ -97,6 +103,15 @@ public enum NotebookBuild {
             summary.writtenFiles = try write(report, results: outcome.results, notebook: notebook, options: options)
         } catch {
             diagnostics.error(SourceLocation(file: displayPath, line: 1, column: 1), "cannot write the report: \(error.localizedDescription)")
+        }
+        if let chromium = options.pdfPrinter, let html = summary.writtenFiles.first {
+            let pdf = options.outputDirectory.appendingPathComponent(notebook.name + ".pdf")
+            do throws(PDFPrinter.Failure) {
+                try PDFPrinter.print(URL(fileURLWithPath: html), to: pdf, chromium: chromium)
+                summary.writtenFiles.append(pdf.path)
+            } catch {
+                diagnostics.error(SourceLocation(file: displayPath, line: 1, column: 1), "cannot print the PDF: \(error)")
+            }
         }
         summary.diagnostics = diagnostics.sorted
         return summary

@@ -1,3 +1,37 @@
+/// A name that a figure, table, equation or section is referred to by (`@fig-lr-sweep`).
+/// Its prefix says what it names: `fig-`, `tbl-`, `eq-` or `sec-`.
+struct Label: Sendable {
+    var name: String
+    var location: SourceLocation
+
+    /// The kinds of thing a label names, by prefix, and the word a reference shows.
+    static let kinds: [(prefix: String, word: String)] = [("fig-", "Figure"), ("tbl-", "Table"), ("eq-", "Equation"), ("sec-", "Section")]
+
+    /// "Figure" for `fig-…`, or nil when the prefix is none of the four.
+    static func word(for name: String) -> String? { kinds.first { name.hasPrefix($0.prefix) }?.word }
+}
+
+/// `[@key]`, `[@a; @b, p. 3]` or narrative `@key`: works cited in the prose.
+struct Citation: Sendable {
+    struct Item: Sendable {
+        var key: String
+        /// "p. 3" in `[@key, p. 3]`.
+        var locator: String?
+        var location: SourceLocation
+    }
+
+    var items: [Item]
+    /// `@key` in running text ("Ioffe and Szegedy (2015)") rather than in brackets.
+    var narrative: Bool
+}
+
+/// A piece of prose text: plain, a reference to a label, or a citation.
+enum ProsePiece: Sendable {
+    case text(String)
+    case reference(Label)
+    case citation(Citation)
+}
+
 /// A run selector as written: an experiment ID, a run name or a pattern with `*`.
 struct Selector: Sendable {
     var text: String
@@ -49,6 +83,7 @@ struct PlotDirective: Sendable {
     var bar: Bool
     var title: String?
     var caption: String?
+    var label: Label?
     var logX: Bool
     var logY: Bool
     var panels: Panels?
@@ -68,6 +103,7 @@ struct TableDirective: Sendable {
     var runs: [Selector]
     var columns: [Column]
     var caption: String?
+    var label: Label?
 }
 
 /// `{model} ID`: the networks of an experiment (or one run).
@@ -75,6 +111,7 @@ struct ModelDirective: Sendable {
     var location: SourceLocation
     var selector: Selector
     var caption: String?
+    var label: Label?
 }
 
 /// `{dataset}`: sample images and class counts.
@@ -84,6 +121,7 @@ struct DatasetDirective: Sendable {
     var path: String?
     var samplesPerClass: Int
     var caption: String?
+    var label: Label?
 }
 
 typealias DataSourceName = String
@@ -110,10 +148,12 @@ enum Block: Sendable {
     case model(ModelDirective)
     case dataset(DatasetDirective)
     case expect(ExpectDirective)
-    /// A ```math block, converted to MathML.
-    case displayMath(HTML)
+    /// A ```math block, converted to MathML, numbered when it has a label.
+    case displayMath(HTML, label: Label?)
     /// A $`…`$ span, converted to MathML.
     case inlineMath(HTML)
     case inlineValue(InlineValue)
-    case heading(level: Int, text: String)
+    case heading(level: Int, text: String, label: Label?)
+    /// Prose text holding references or citations.
+    case prose([ProsePiece])
 }

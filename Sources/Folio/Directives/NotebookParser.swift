@@ -12,6 +12,10 @@ struct Notebook: Sendable {
     var frontMatter: FrontMatter
     /// Rendered blocks, keyed by the ordinal of the cmark node each replaces.
     var blocks: [(ordinal: Int, block: Block)]
+    /// The works of the bibliography, by key (empty without one).
+    var bibliography: [String: Reference] = [:]
+    /// Files besides the notebook that the build reads (the bibliography): `watch` follows them.
+    var inputs: [URL] = []
 
     var experiments: [ExperimentDirective] {
         blocks.compactMap { if case .experiment(let experiment) = $0.block { return experiment } else { return nil } }
@@ -47,16 +51,34 @@ struct NotebookParser {
     }
 
     let file: String
+    /// The notebook's lines, for placing references within a line.
+    let sourceLines: [Substring]
     var frontMatter = FrontMatter()
     var diagnostics = Diagnostics()
     /// Experiment IDs read so far, with where each was defined.
     var experimentIDs: [String: SourceLocation] = [:]
+    /// Labels defined so far, with where.
+    var labels: [String: SourceLocation] = [:]
+    /// References and citations, checked when the whole notebook is read.
+    var references: [Label] = []
+    var citations: [Citation.Item] = []
 
-    private init(file: String) { self.file = file }
+    private init(file: String, text: String) {
+        self.file = file
+        sourceLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
 
     /// Parses the notebook at `url` (shown as `file` in messages), applying `--set`
     /// overrides to its params.
     static func parse(contentsOf url: URL, file: String, overrides: [String: String]) -> (notebook: Notebook?, diagnostics: Diagnostics) {
+        parse(contentsOf: url, file: file, overrides: overrides, bibliographyReader: BibliographyFile.read)
+    }
+
+    /// The same, with the bibliography read by `bibliographyReader` (tests and fuzzing
+    /// give their own).
+    static func parse(
+        contentsOf url: URL, file: String, overrides: [String: String], bibliographyReader: BibliographyFile.Reader
+    ) -> (notebook: Notebook?, diagnostics: Diagnostics) {
         var diagnostics = Diagnostics()
         let data: Data
         do {
@@ -70,12 +92,22 @@ struct NotebookParser {
             return (nil, diagnostics)
         }
         let name = url.deletingPathExtension().lastPathComponent
-        return parse(text, file: file, name: name, overrides: overrides)
+        return parse(text, file: file, name: name, overrides: overrides, bibliographyReader: { path, location in
+            bibliographyReader(url.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL,
+                               (file as NSString).deletingLastPathComponent, path, location)
+        })
     }
 
-    /// Parses notebook text: always a notebook (with what could be read), and every mistake.
-    static func parse(_ text: String, file: String, name: String, overrides: [String: String]) -> (notebook: Notebook?, diagnostics: Diagnostics) {
-        var parser = NotebookParser(file: file)
+    /// Reads the bibliography a notebook names (path as written, where it is named).
+    typealias NotebookBibliography = (_ path: String, _ location: SourceLocation) -> BibliographyFile.Contents
+
+    /// Parses notebook text: a notebook with what could be read (nil only when the text
+    /// cannot be read at all), and every mistake.
+    static func parse(
+        _ text: String, file: String, name: String, overrides: [String: String],
+        bibliographyReader: NotebookBibliography = { _, location in .missing(location) }
+    ) -> (notebook: Notebook?, diagnostics: Diagnostics) {
+        var parser = NotebookParser(file: file, text: text)
         if let nul = text.utf8.firstIndex(of: 0) {
             // cmark reads C strings: everything after a NUL byte would silently vanish.
             parser.diagnostics.error(TextPosition.location(of: nul, in: text, file: file),
@@ -85,11 +117,17 @@ struct NotebookParser {
         let text = text.replacingOccurrences(of: "\r\n", with: "\n")
         let (yaml, document) = FrontMatter.split(text)
         parser.readFrontMatter(yaml, overrides: overrides)
-        var blocks: [(Int, Block)] = []
-        for node in CMarkBridge.scan(document) {
-            if let (ordinal, block) = parser.read(node) { blocks.append((ordinal, block)) }
+        var notebook = Notebook(file: file, name: name, document: document, frontMatter: parser.frontMatter, blocks: [])
+        if let (path, location) = parser.frontMatter.bibliography {
+            let contents = bibliographyReader(path, location)
+            notebook.bibliography = contents.references
+            notebook.inputs = contents.url.map { [$0] } ?? []
+            parser.diagnostics.append(contentsOf: contents.diagnostics)
         }
-        let notebook = Notebook(file: file, name: name, document: document, frontMatter: parser.frontMatter, blocks: blocks)
+        for node in CMarkBridge.scan(document) {
+            if let (ordinal, block) = parser.read(node) { notebook.blocks.append((ordinal, block)) }
+        }
+        parser.checkReferences(bibliography: notebook.bibliography)
         return (notebook, parser.diagnostics)
     }
 
@@ -111,8 +149,14 @@ struct NotebookParser {
             return readCodeBlock(info: info, literal: literal, SourceLocation(file: file, line: line, column: column)).map { (ordinal, $0) }
         case .codeSpan(let ordinal, let literal, let line, let column, let math):
             return readCodeSpan(literal, math: math, SourceLocation(file: file, line: line, column: column)).map { (ordinal, $0) }
-        case .heading(let ordinal, let level, let text, _):
-            return (ordinal, .heading(level: level, text: text))
+        case .heading(let ordinal, let level, let text, let line):
+            guard let (plain, name) = HeadingLabel.split(text) else { return (ordinal, .heading(level: level, text: text, label: nil)) }
+            let column = sourceLines.indices.contains(line - 1) ? (sourceLines[line - 1].range(of: "{#").map {
+                sourceLines[line - 1].distance(from: sourceLines[line - 1].startIndex, to: $0.lowerBound) + 3 } ?? 1) : 1
+            let label = define(name, at: SourceLocation(file: file, line: line, column: column), kind: "a heading", prefix: "sec-")
+            return (ordinal, .heading(level: level, text: plain, label: label))
+        case .text(let ordinal, let literal, let line):
+            return readProse(literal, line: line).map { (ordinal, $0) }
         case .rawHTML:
             return nil
         }
@@ -121,8 +165,20 @@ struct NotebookParser {
     /// A ```math block, a ```{directive} block, or nothing (ordinary code stays code).
     private mutating func readCodeBlock(info: String, literal: String, _ location: SourceLocation) -> Block? {
         let bodyLocation = SourceLocation(file: file, line: location.line + 1, column: location.column)
-        if info.trimmingCharacters(in: .whitespaces) == "math" {
-            return readMath(literal, display: true, at: bodyLocation)
+        let words = info.split(separator: " ", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        if words.first == "math" {
+            var label: Label?
+            if words.count == 2 {
+                guard words[1].hasPrefix("{#"), words[1].hasSuffix("}"), words[1].count > 3 else {
+                    diagnostics.error(location, "a math block takes only a label after 'math', written {#eq-name}, not '\(words[1])'")
+                    return nil
+                }
+                label = define(String(words[1].dropFirst(2).dropLast()), at: location, kind: "a math block", prefix: "eq-")
+            }
+            return readMath(literal, display: true, at: bodyLocation).map { block in
+                guard case .displayMath(let markup, _) = block else { return block }
+                return .displayMath(markup, label: label)
+            }
         }
         guard info.hasPrefix("{") else { return nil }
         guard let close = info.firstIndex(of: "}") else {
@@ -149,7 +205,7 @@ struct NotebookParser {
 
     private mutating func readMath(_ tex: String, display: Bool, at location: SourceLocation) -> Block? {
         switch MathML.render(tex, display: display, at: location) {
-        case .success(let markup): return display ? .displayMath(markup) : .inlineMath(markup)
+        case .success(let markup): return display ? .displayMath(markup, label: nil) : .inlineMath(markup)
         case .failure(let error):
             diagnostics.append(error)
             return nil

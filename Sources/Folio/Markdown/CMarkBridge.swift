@@ -11,6 +11,8 @@ enum MarkdownNode: Equatable {
     case heading(ordinal: Int, level: Int, text: String, line: Int)
     /// Raw HTML written in the prose.
     case rawHTML(ordinal: Int, line: Int, column: Int)
+    /// A run of prose text that contains `@` (a reference or citation, perhaps), on `line`.
+    case text(ordinal: Int, literal: String, line: Int)
 }
 
 /// What the render pass puts in place of a node.
@@ -45,6 +47,9 @@ enum CMarkBridge {
                     column: line > 0 ? column : blockColumn, math: isMathSpan(node)))
             case CMARK_NODE_HEADING:
                 nodes.append(.heading(ordinal: ordinal, level: Int(cmark_node_get_heading_level(node)), text: plainText(node), line: line))
+            case CMARK_NODE_TEXT:
+                let literal = string(cmark_node_get_literal(node))
+                if literal.contains("@") { nodes.append(.text(ordinal: ordinal, literal: literal, line: textLine(node))) }
             case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
                 let (blockLine, blockColumn) = enclosingPosition(node)
                 nodes.append(.rawHTML(ordinal: ordinal, line: line > 0 ? line : blockLine, column: line > 0 ? column : blockColumn))
@@ -93,6 +98,7 @@ enum CMarkBridge {
                 }
                 replace(node, with: CMARK_NODE_HTML_INLINE, literal: html)
             case .headingID(let id):
+                removeLabel(fromHeading: node)
                 var html = renderHTML(node)
                 if let close = html.firstIndex(of: ">") {
                     html.insert(contentsOf: HTML.Attribute(name: "id", value: id).rendered, at: close)
@@ -105,9 +111,56 @@ enum CMarkBridge {
 
     // MARK: - cmark, privately
 
+    /// The document's tree, with adjacent text nodes joined (cmark splits text at brackets,
+    /// so that `[@key]` would be three nodes). Scanning and rendering parse the same way, so
+    /// node ordinals agree.
     private static func parse(_ markdown: String) -> OpaquePointer? {
         // The byte count, not strlen: the parser refuses text with NUL bytes before this.
-        markdown.withCString { cmark_parse_document($0, markdown.utf8.count, CMARK_OPT_DEFAULT) }
+        guard let root = markdown.withCString({ cmark_parse_document($0, markdown.utf8.count, CMARK_OPT_DEFAULT) }) else {
+            return nil
+        }
+        var texts: [OpaquePointer] = []
+        forEachNode(root) { _, node in if cmark_node_get_type(node) == CMARK_NODE_TEXT { texts.append(node) } }
+        for node in texts.reversed() {
+            guard let next = cmark_node_next(node), cmark_node_get_type(next) == CMARK_NODE_TEXT else { continue }
+            cmark_node_set_literal(node, string(cmark_node_get_literal(node)) + string(cmark_node_get_literal(next)))
+            cmark_node_unlink(next)
+            cmark_node_free(next)
+        }
+        return root
+    }
+
+    /// The line of a text node: its block's first line plus the line breaks before it.
+    private static func textLine(_ node: OpaquePointer) -> Int {
+        var block: OpaquePointer? = node
+        while let candidate = block, cmark_node_get_start_line(candidate) == 0 || isInline(candidate) {
+            block = cmark_node_parent(candidate)
+        }
+        guard let block else { return 1 }
+        var line = Int(cmark_node_get_start_line(block)), found = false
+        forEachNode(block) { _, child in
+            // Nodes come in document order: count the breaks before `node`.
+            if found || child == node {
+                found = true
+                return
+            }
+            let type = cmark_node_get_type(child)
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK { line += 1 }
+        }
+        return line
+    }
+
+    private static func isInline(_ node: OpaquePointer) -> Bool {
+        let type = cmark_node_get_type(node).rawValue
+        return type >= CMARK_NODE_FIRST_INLINE.rawValue && type <= CMARK_NODE_LAST_INLINE.rawValue
+    }
+
+    /// Removes a trailing `{#label}` from a heading's text.
+    private static func removeLabel(fromHeading node: OpaquePointer) {
+        guard let last = cmark_node_last_child(node), cmark_node_get_type(last) == CMARK_NODE_TEXT else { return }
+        let text = string(cmark_node_get_literal(last))
+        guard let label = HeadingLabel.split(text) else { return }
+        cmark_node_set_literal(last, label.text)
     }
 
     /// Calls `body` for every node on entry, in document order, numbering them from 0.

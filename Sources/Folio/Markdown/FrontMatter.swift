@@ -12,8 +12,13 @@ struct FrontMatter: Sendable {
     var params: [String: YAMLValue] = [:]
     /// Whether raw HTML in the prose is kept (dropped by default).
     var unsafeHTML = false
+    /// The BibTeX file that citations refer to, relative to the notebook, and where it is named.
+    var bibliography: (path: String, location: SourceLocation)?
 
-    static let keys = ["title", "author", "date", "seed", "defaults", "params", "unsafe_html"]
+    /// The printed page: `A4` (the default) or `letter`.
+    var paper = "A4"
+
+    static let keys = ["title", "author", "date", "seed", "defaults", "params", "unsafe_html", "bibliography", "paper"]
 
     /// Splits `text` into front matter (YAML text and the line its body starts on) and the
     /// document, in which the front matter's lines are left blank so that cmark's line
@@ -49,6 +54,14 @@ struct FrontMatter: Sendable {
             case "date": result.date = value.string("date", &diagnostics)
             case "seed": result.seed = value.integer("seed", &diagnostics, minimum: 0).map(UInt64.init)
             case "unsafe_html": result.unsafeHTML = value.boolean("unsafe_html", &diagnostics) ?? false
+            case "paper":
+                guard let paper = value.string("paper", &diagnostics) else { continue }
+                guard ["a4", "letter"].contains(paper.lowercased()) else {
+                    diagnostics.error(value.location, "paper must be A4 or letter, not '\(paper)'")
+                    continue
+                }
+                result.paper = paper.lowercased() == "a4" ? "A4" : "letter"
+            case "bibliography": result.bibliography = value.string("bibliography", &diagnostics).map { ($0, value.location) }
             case "defaults":
                 let before = diagnostics.all.count
                 for setting in value.entries("defaults", known: ExperimentKeys.overridable, &diagnostics) ?? [] {

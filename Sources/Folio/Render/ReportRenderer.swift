@@ -17,8 +17,10 @@ struct ReportRenderer {
     let results: [RunResult]
     let previews: [String: DatasetPreview]
 
-    private var figureNumber = 0, tableNumber = 0
+    private var numbering: Numbering?
     private var figures: [String] = []
+    /// Works cited, in order of first citation.
+    private var cited: [String] = []
     private var claims: [(claim: Claim, holds: Bool, left: Double, right: Double)] = []
 
     init(notebook: Notebook, results: [RunResult], previews: [String: DatasetPreview]) {
@@ -28,23 +30,28 @@ struct ReportRenderer {
     }
 
     mutating func render() -> RenderedReport {
+        numbering = Numbering(notebook, tableCount: { distinctNetworks($0).count }, hasFigure: { preview($0)?.pngBase64 != nil })
         var replacements: [Int: MarkdownReplacement] = [:]
         var contents: [(level: Int, text: String, id: String)] = []
         var usedIDs = Set<String>()
         var firstHeading: String?
         for (ordinal, block) in notebook.blocks {
-            if case .heading(let level, let text) = block {
-                var id = slug(text), suffix = 2
+            if case .heading(let level, let text, let label) = block {
+                var id = label?.name ?? slug(text), suffix = 2
                 while usedIDs.contains(id) { id = slug(text) + "-\(suffix)"; suffix += 1 }
                 usedIDs.insert(id)
                 replacements[ordinal] = .headingID(id)
                 if level == 1 && firstHeading == nil { firstHeading = text }
                 if level == 2 || level == 3 { contents.append((level, text, id)) }
             } else {
-                replacements[ordinal] = replacement(for: block)
+                replacements[ordinal] = replacement(for: block, numbers: numbering?.numbers[ordinal] ?? .init())
             }
         }
-        let body = CMarkBridge.render(notebook.document, replacements: replacements, keepRawHTML: notebook.frontMatter.unsafeHTML)
+        var body = CMarkBridge.render(notebook.document, replacements: replacements, keepRawHTML: notebook.frontMatter.unsafeHTML)
+        if !cited.isEmpty {
+            body += referenceList().rendered
+            contents.append((2, "References", "references"))
+        }
         let title = notebook.frontMatter.title ?? firstHeading ?? notebook.name
         let page: HTML = .fragment([
             .raw("<!DOCTYPE html>\n"),
@@ -54,7 +61,7 @@ struct ReportRenderer {
                       .void("meta", [.init(name: "name", value: "viewport"), .init(name: "content", value: "width=device-width, initial-scale=1")]), "\n",
                       .void("meta", [.init(name: "name", value: "generator"), .init(name: "content", value: "Folio")]), "\n",
                       .tag("title", .text(title)), "\n",
-                      .tag("style", .raw(ReportStyle.sheet)), "\n"),
+                      .tag("style", .raw(ReportStyle.sheet + "@page{size:\(notebook.frontMatter.paper)}")), "\n"),
                  "\n",
                  .tag("body", "\n",
                       .tag("main", "\n", header(), tableOfContents(contents), .raw(body)), "\n"),
@@ -64,22 +71,76 @@ struct ReportRenderer {
         return RenderedReport(html: page.rendered, figures: figures, claims: claims)
     }
 
-    /// What a directive, math or inline value becomes.
-    private mutating func replacement(for block: Block) -> MarkdownReplacement? {
+    /// What a directive, math, prose reference or inline value becomes.
+    private mutating func replacement(for block: Block, numbers: Numbering.Numbers) -> MarkdownReplacement? {
         switch block {
         case .experiment(let experiment): return .block(experimentSummary(experiment).rendered)
-        case .plot(let plot): return .block(figure(plot).rendered)
-        case .table(let table): return .block(self.table(table).rendered)
-        case .model(let model): return .block(modelTables(model).rendered)
-        case .dataset(let dataset): return .block(datasetFigure(dataset).rendered)
+        case .plot(let plot): return .block(figure(plot, number: numbers.figure ?? 0).rendered)
+        case .table(let table): return .block(self.table(table, number: numbers.firstTable ?? 0).rendered)
+        case .model(let model): return .block(modelTables(model, firstNumber: numbers.firstTable ?? 0).rendered)
+        case .dataset(let dataset): return .block(datasetFigure(dataset, numbers).rendered)
         case .expect(let expect): return .block(claimList(expect).rendered)
-        case .displayMath(let math): return .block(math.rendered)
+        case .displayMath(let math, let label):
+            guard let label, let number = numbers.equation else { return .block(math.rendered) }
+            return .block(HTML.tag("div", ["class": "equation", "id": label.name], math, .tag("span", ["class": "equation-number"], .text("(\(number))"))).rendered + "\n")
         case .inlineMath(let math): return .inline(math.rendered)
+        case .prose(let pieces): return .inline(prose(pieces).rendered)
         case .inlineValue(let value):
             let number = Evaluator(results: results).value(value.expression)
             return .inline(HTML.tag("span", ["class": "value"], .text(NumberFormat.format(number, value.format))).rendered)
         case .heading: return nil
         }
+    }
+
+    // MARK: - References and citations
+
+    /// Text with each reference as a link ("Figure 9") and each citation author–year.
+    private mutating func prose(_ pieces: [ProsePiece]) -> HTML {
+        .fragment(pieces.map { piece in
+            switch piece {
+            case .text(let text): return .text(text)
+            case .reference(let label):
+                guard let target = numbering?.targets[label.name] else { return .text("@" + label.name) }
+                return .tag("a", ["class": "xref", "href": "#" + target.anchor], .text(target.text))
+            case .citation(let citation): return self.citation(citation)
+            }
+        })
+    }
+
+    /// "(Ioffe & Szegedy, 2015, p. 3; Santurkar et al., 2018)" or "Ioffe and Szegedy (2015)".
+    private mutating func citation(_ citation: Citation) -> HTML {
+        let years = CitationStyle.years(citedReferences(adding: citation.items.map(\.key)))
+        let links: [HTML] = citation.items.compactMap { item in
+            guard let reference = notebook.bibliography[item.key] else { return nil }
+            let year = years[item.key] ?? reference.year
+            let text = citation.narrative
+                ? "\(CitationStyle.authors(reference, narrative: true)) (\(year))"
+                : "\(CitationStyle.authors(reference, narrative: false)), \(year)" + (item.locator.map { ", " + $0 } ?? "")
+            return .tag("a", ["class": "citation", "href": "#ref-" + item.key], .text(text))
+        }
+        if citation.narrative { return .fragment(links) }
+        var pieces: [HTML] = ["("]
+        for (index, link) in links.enumerated() { pieces += index == 0 ? [link] : ["; ", link] }
+        return .fragment(pieces + [")"])
+    }
+
+    /// The works cited so far (in order of first citation), after adding `keys`.
+    private mutating func citedReferences(adding keys: [String]) -> [Reference] {
+        for key in keys where !cited.contains(key) && notebook.bibliography[key] != nil { cited.append(key) }
+        return citedWorks
+    }
+
+    private var citedWorks: [Reference] { cited.compactMap { notebook.bibliography[$0] } }
+
+    /// The References section: every cited work, sorted by first author, year and title.
+    private func referenceList() -> HTML {
+        let works = citedWorks.sorted { $0.sortKey < $1.sortKey }
+        let years = CitationStyle.years(works)
+        let items = works.map { work in
+            HTML.tag("li", ["id": "ref-" + work.key], children: CitationStyle.entry(work, year: years[work.key] ?? work.year)) + "\n"
+        }
+        return .tag("section", ["class": "references", "id": "references"], "\n", .tag("h2", "References"), "\n",
+                    .tag("ul", children: ["\n"] + items), "\n") + "\n"
     }
 
     // MARK: - Page
@@ -94,27 +155,25 @@ struct ReportRenderer {
             + "\n"
     }
 
-    /// A list of the level-2 and level-3 headings, when there are at least three.
+    /// A list of the level-2 headings, each with its level-3 headings in a list inside its
+    /// item (so that only top-level entries are numbered 1, 2, 3, …), when there are at
+    /// least three headings.
     private func tableOfContents(_ contents: [(level: Int, text: String, id: String)]) -> HTML {
         guard contents.count >= 3 else { return .empty }
-        var items: [HTML] = ["\n"], subitems: [HTML]?
-        func link(_ entry: (level: Int, text: String, id: String)) -> HTML {
-            .fragment([.tag("li", .tag("a", ["href": "#" + entry.id], .text(entry.text))), "\n"])
-        }
-        func closeSublist() {
-            if let open = subitems { items.append(.fragment([.tag("li", ["class": "sub"], .tag("ol", children: ["\n"] + open)), "\n"])) }
-            subitems = nil
-        }
+        var entries: [(link: HTML, children: [HTML])] = []
         for entry in contents {
-            if entry.level == 3 {
-                subitems = (subitems ?? []) + [link(entry)]
+            let link = HTML.tag("a", ["href": "#" + entry.id], .text(entry.text))
+            if entry.level == 3, !entries.isEmpty {
+                entries[entries.count - 1].children.append(.tag("li", link) + "\n")
             } else {
-                closeSublist()
-                items.append(link(entry))
+                entries.append((link, []))
             }
         }
-        closeSublist()
-        return .tag("nav", ["class": "toc", "aria-label": "Contents"], "\n", .tag("h2", "Contents"), "\n", .tag("ol", children: items), "\n")
+        let items = entries.map { entry -> HTML in
+            let nested: HTML = entry.children.isEmpty ? .empty : .tag("ol", children: ["\n"] + entry.children)
+            return .tag("li", entry.link, nested) + "\n"
+        }
+        return .tag("nav", ["class": "toc", "aria-label": "Contents"], "\n", .tag("h2", "Contents"), "\n", .tag("ol", children: ["\n"] + items), "\n")
             + "\n"
     }
 
@@ -150,12 +209,11 @@ struct ReportRenderer {
         return .tag("aside", ["class": "experiment", "id": "experiment-" + experiment.id], children: paragraphs) + "\n"
     }
 
-    private mutating func figure(_ plot: PlotDirective) -> HTML {
+    private mutating func figure(_ plot: PlotDirective, number: Int) -> HTML {
         let (svg, title) = Figures.chart(plot, results: results)
-        figureNumber += 1
         figures.append(svg)
-        return .tag("figure", ["id": "figure-\(figureNumber)"], "\n", .raw(svg), "\n",
-                    caption("figcaption", "Figure \(figureNumber).", .text(plot.caption ?? title + ".")), "\n") + "\n"
+        return .tag("figure", ["id": plot.label?.name ?? "figure-\(number)"], "\n", .raw(svg), "\n",
+                    caption("figcaption", "Figure \(number).", .text(plot.caption ?? title + ".")), "\n") + "\n"
     }
 
     /// `<figcaption>` or `<caption>`: the bold label, then the text.
@@ -164,11 +222,12 @@ struct ReportRenderer {
     }
 
     /// A table inside its scrolling wrapper.
-    private mutating func numberedTable(_ attributes: [HTML.Attribute] = [], caption text: HTML, head: [String], rows: [HTML]) -> HTML {
-        tableNumber += 1
+    private func numberedTable(
+        _ attributes: [HTML.Attribute] = [], number: Int, label: Label?, caption text: HTML, head: [String], rows: [HTML]
+    ) -> HTML {
         let headRow = HTML.tag("tr", children: head.map { HTML.tag("th", ["scope": "col"], .text($0)) })
-        let table = HTML.element("table", attributes + [.init(name: "id", value: "table-\(tableNumber)")], [
-            "\n", caption("caption", "Table \(tableNumber).", text), "\n",
+        let table = HTML.element("table", attributes + [.init(name: "id", value: label?.name ?? "table-\(number)")], [
+            "\n", caption("caption", "Table \(number).", text), "\n",
             .tag("thead", headRow), "\n",
             .tag("tbody", children: ["\n"] + rows.map { $0 + "\n" }), "\n",
         ])
@@ -181,32 +240,39 @@ struct ReportRenderer {
         return className.map { HTML.tag("tr", ["class": $0], children: children) } ?? .tag("tr", children: children)
     }
 
-    private mutating func table(_ table: TableDirective) -> HTML {
+    private func table(_ table: TableDirective, number: Int) -> HTML {
         let runs = results.selecting(table.runs.map(\.text))
         var caption = table.caption ?? "Results per run."
         if runs.contains(where: { $0.seeds.count > 1 }) { caption += " Mean ± standard deviation over seeds." }
+        if table.columns.contains(where: { $0.kind == .best }) {
+            caption += " best(…) is the epoch whose mean over seeds is best, shown with that epoch's spread and number."
+        }
         let rows = runs.map { run in row(run.name, table.columns.map { cell(run, $0) }) }
-        return numberedTable(caption: .text(caption), head: ["run"] + table.columns.map(\.header), rows: rows)
+        return numberedTable(number: number, label: table.label, caption: .text(caption), head: ["run"] + table.columns.map(\.header), rows: rows)
     }
 
     /// One table cell: the column's statistic, with the spread over seeds when there are several.
     private func cell(_ run: RunResult, _ column: TableDirective.Column) -> String {
         let value: (mean: Double, spread: Double)
-        var showSpread = run.seeds.count > 1
+        var showSpread = run.seeds.count > 1, epochNote = ""
         switch column.kind {
         case .final: value = run.statistic(column.metric)
         case .epoch(let epoch): value = run.statistic(column.metric, epoch: epoch)
-        case .best: value = run.bestEpoch(column.metric).map { run.statistic(column.metric, epoch: $0) } ?? (.nan, .nan)
+        case .best:
+            let best = run.bestEpoch(column.metric)
+            value = best.map { run.statistic(column.metric, epoch: $0) } ?? (.nan, .nan)
+            epochNote = best.map { " (epoch \($0))" } ?? ""
         case .spread:
             value = (run.statistic(column.metric).spread, 0)
             showSpread = false
         }
         var text = NumberFormat.metric(value.mean, column.metric)
         if showSpread && value.spread.isFinite { text += " ± " + NumberFormat.metric(value.spread, column.metric) }
-        return text
+        return text + epochNote
     }
 
-    private mutating func modelTables(_ model: ModelDirective) -> HTML {
+    /// The distinct networks (model and data set) among the runs a `{model}` selects.
+    private func distinctNetworks(_ model: ModelDirective) -> [(spec: RunSpec, names: [String])] {
         let runs = Planner.select(model.selector.text, in: results.map(\.run))
         var distinct: [(spec: RunSpec, names: [String])] = []
         for run in runs {
@@ -216,39 +282,49 @@ struct ReportRenderer {
                 distinct.append((run.spec, [run.name]))
             }
         }
-        return .fragment(distinct.map { spec, names in
+        return distinct
+    }
+
+    private func modelTables(_ model: ModelDirective, firstNumber: Int) -> HTML {
+        .fragment(distinctNetworks(model).enumerated().map { index, network in
+            let (spec, names) = network
             let inputShape = spec.dataset.exampleShape
             let network = Network(specs: spec.model, inputShape: inputShape, generator: RandomGenerator(seed: 0))
             let caption = (model.caption.map { $0 + " " } ?? "") + "Network of " + names.joined(separator: ", ") + "."
             let rows = [row("input", ["\(inputShape)", "0"])]
                 + network.layers.map { row($0.description, ["\($0.outputShape)", Self.grouped($0.parameterCount)]) }
                 + [row("total", ["", Self.grouped(network.parameterCount)], className: "total")]
-            return numberedTable([.init(name: "class", value: "model")], caption: .text(caption),
-                                 head: ["layer", "output shape", "parameters"], rows: rows)
+            return numberedTable([.init(name: "class", value: "model")], number: firstNumber + index, label: index == 0 ? model.label : nil,
+                                 caption: .text(caption), head: ["layer", "output shape", "parameters"], rows: rows)
         })
     }
 
-    private mutating func datasetFigure(_ directive: DatasetDirective) -> HTML {
-        guard let preview = previews[directive.dataset + "|" + (directive.path ?? "")] else { return .empty }
+    private func preview(_ directive: DatasetDirective) -> DatasetPreview? {
+        previews[directive.dataset + "|" + (directive.path ?? "")]
+    }
+
+    private func datasetFigure(_ directive: DatasetDirective, _ numbers: Numbering.Numbers) -> HTML {
+        guard let preview = preview(directive) else { return .empty }
         var pieces: [HTML] = []
         let classes = preview.classNames.joined(separator: ", ")
-        if let png = preview.pngBase64 {
-            figureNumber += 1
+        let figureLabel = directive.label.flatMap { $0.name.hasPrefix("fig-") ? $0 : nil }
+        let tableLabel = directive.label.flatMap { $0.name.hasPrefix("tbl-") ? $0 : nil }
+        if let png = preview.pngBase64, let figureNumber = numbers.figure {
             let caption = directive.caption ?? "The first \(directive.samplesPerClass) training images of each class of \(preview.name), one class per row."
             let image = HTML.void("img", [
                 .init(name: "src", value: "data:image/png;base64," + png), .init(name: "width", value: "\(preview.pixelWidth)"),
                 .init(name: "height", value: "\(preview.pixelHeight)"),
                 .init(name: "alt", value: "Sample images of \(preview.name), one row per class: \(classes)"),
             ])
-            pieces.append(.tag("figure", ["id": "figure-\(figureNumber)", "class": "samples"], "\n", image, "\n",
+            pieces.append(.tag("figure", ["id": figureLabel?.name ?? "figure-\(figureNumber)", "class": "samples"], "\n", image, "\n",
                                self.caption("figcaption", "Figure \(figureNumber).", .text("\(caption) Rows from top: \(classes).")), "\n") + "\n")
         }
         let rows = preview.classNames.enumerated().map { index, name in
             row("\(index): \(name)", [Self.grouped(preview.trainingCounts[index]),
                                       index < preview.testCounts.count ? Self.grouped(preview.testCounts[index]) : "–"])
         }
-        pieces.append(numberedTable(caption: .text("Examples per class in \(preview.name)."), head: ["class", "training file", "test file"],
-                                    rows: rows))
+        pieces.append(numberedTable(number: numbers.firstTable ?? 0, label: tableLabel, caption: .text("Examples per class in \(preview.name)."),
+                                    head: ["class", "training file", "test file"], rows: rows))
         return .fragment(pieces)
     }
 

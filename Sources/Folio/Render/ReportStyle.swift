@@ -23,9 +23,16 @@ enum ReportStyle {
         .claims{list-style:none;padding-left:0;font-size:.92rem}.claims li{margin:.3rem 0}\
         .claims .verdict{font-weight:600;margin-right:.3rem}.claims .pass .verdict{color:#0a6b3d}.claims .fail .verdict{color:#b00020}\
         .claims .sides{color:#555}.value{font-variant-numeric:tabular-nums;white-space:nowrap}\
+        math{font-family:'Latin Modern Math','STIX Two Math','STIX Math','Cambria Math',math}\
         math[display=block]{display:block;margin:1rem 0;padding:.2rem 0;overflow-x:auto;overflow-y:hidden;font-size:1.1em}\
+        .equation{display:flex;align-items:center;gap:1rem}.equation math[display=block]{flex:1}\
+        .equation-number{font-variant-numeric:tabular-nums;white-space:nowrap}\
+        .references ul{list-style:none;padding-left:0}.references li{padding-left:2em;text-indent:-2em;margin:.45rem 0;line-height:1.45}\
         @media (max-width:600px){body{font-size:16px}main{padding:1rem .8rem 3rem}th,td{padding:.28rem .4rem}}\
-        @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}\
-        figure,table,.experiment,math[display=block]{break-inside:avoid}h2,h3{break-after:avoid}pre{white-space:pre-wrap}}
+        @page{margin:18mm 17mm 20mm;@bottom-center{content:counter(page) " / " counter(pages);font:9pt system-ui,sans-serif;color:#444}}\
+        @media print{body{font-size:10.5pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}\
+        figure,table,.table-wrap,.experiment,.claims,.equation,math[display=block],pre,.references li{break-inside:avoid}\
+        h1,h2,h3,h4{break-after:avoid}pre{white-space:pre-wrap}.table-wrap{overflow:visible}\
+        nav.toc{break-inside:avoid}.claims .pass .verdict,.claims .fail .verdict{color:#000}}
         """
 }

@@ -1,11 +1,11 @@
 /// Reads `{plot}` blocks, one small function per key.
 extension NotebookParser {
-    static let plotKeys = ["runs", "y", "x", "kind", "title", "caption", "log_x", "log_y", "panels"]
+    static let plotKeys = ["runs", "y", "x", "kind", "title", "caption", "label", "log_x", "log_y", "panels"]
 
     mutating func readPlot(_ source: DirectiveSource) -> Block? {
         guard let body = body(source), let entries = body.entries("{plot}", known: Self.plotKeys, &diagnostics) else { return nil }
         var plot = PlotDirective(location: source.location, runs: [], metrics: [.val_accuracy], trace: nil, x: .epoch, bar: false,
-                                 title: nil, caption: nil, logX: false, logY: false, panels: nil)
+                                 title: nil, caption: nil, label: nil, logX: false, logY: false, panels: nil)
         for entry in entries {
             let value = entry.value
             switch entry.key {
@@ -15,6 +15,7 @@ extension NotebookParser {
             case "kind": readPlotKind(value, into: &plot)
             case "title": plot.title = value.string("title", &diagnostics)
             case "caption": plot.caption = value.string("caption", &diagnostics)
+            case "label": plot.label = readLabel(value, kind: "a {plot}", prefix: "fig-")
             case "log_x": plot.logX = value.boolean("log_x", &diagnostics) ?? false
             case "log_y": plot.logY = value.boolean("log_y", &diagnostics) ?? false
             default: readPlotPanels(value, into: &plot)

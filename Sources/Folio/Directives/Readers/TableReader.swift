@@ -1,15 +1,16 @@
 /// Reads `{table}` blocks and their columns.
 extension NotebookParser {
     mutating func readTable(_ source: DirectiveSource) -> Block? {
-        guard let body = body(source), let entries = body.entries("{table}", known: ["runs", "columns", "caption"], &diagnostics) else {
+        guard let body = body(source), let entries = body.entries("{table}", known: ["runs", "columns", "caption", "label"], &diagnostics) else {
             return nil
         }
-        var table = TableDirective(location: source.location, runs: [], columns: [], caption: nil)
+        var table = TableDirective(location: source.location, runs: [], columns: [], caption: nil, label: nil)
         var hasColumns = false
         for entry in entries {
             switch entry.key {
             case "runs": table.runs = selectors(entry.value)
             case "caption": table.caption = entry.value.string("caption", &diagnostics)
+            case "label": table.label = readLabel(entry.value, kind: "a {table}", prefix: "tbl-")
             default:
                 hasColumns = true
                 for (text, location) in entry.value.strings("columns", &diagnostics) ?? [] {
