@@ -29,6 +29,10 @@ import Testing
         var arguments: [String] = []
         /// Whether `body` is the whole file (for mistakes in the front matter).
         var wholeFile = false
+        /// Other files of the project (a bibliography), by name.
+        var files: [String: String] = [:]
+        /// The file the message names.
+        var file = "x.md"
         var testDescription: String { name }
     }
 
@@ -164,6 +168,25 @@ import Testing
              message: "expected a comparison (<, <=, >, >=) with spaces around it, found '0.5'"),
         Case(name: "unknown inline format", body: experiment + "Accuracy `{= x.val_accuracy | percnt}`.\n", location: "11:11",
              message: "unknown format 'percnt' (did you mean 'percent'?); known: percent, fixed(N), number, seconds"),
+        // References and citations
+        Case(name: "unknown reference label", body: "See @fig-los and @fig-loss.\n" + experiment + "```{plot}\nruns: x\nlabel: fig-loss\n```\n",
+             location: "8:5", message: "no figure, table, equation or section labelled 'fig-los' (did you mean 'fig-loss'?)"),
+        Case(name: "duplicate label", body: experiment + "```{plot}\nruns: x\nlabel: fig-a\n```\n```{plot}\nruns: x\nlabel: fig-a\n```\n",
+             location: "17:8", message: "duplicate label 'fig-a' (first defined at line 13)"),
+        Case(name: "label with the wrong prefix", body: experiment + "```{plot}\nruns: x\nlabel: tbl-a\n```\n", location: "13:8",
+             message: "a {plot}'s label must start with 'fig-' followed by a name of letters, digits and '-', e.g. fig-loss-curves; not 'tbl-a'"),
+        Case(name: "math label without eq-", body: "```math {#bn}\nx\n```\n", location: "8:1",
+             message: "a math block's label must start with 'eq-' followed by a name of letters, digits and '-', e.g. eq-loss-curves; not 'bn'"),
+        Case(name: "citation without a bibliography", body: "As [@ioffe2015] showed.\n", location: "8:5",
+             message: "'@ioffe2015' cites a work, but the front matter names no bibliography (add bibliography: references.bib)"),
+        Case(name: "unknown citation key", body: "---\nbibliography: refs.bib\n---\n\nAs [@iofe2015, p. 3] showed.\n", location: "5:5",
+             message: "no entry 'iofe2015' in refs.bib (did you mean 'ioffe2015'?)", wholeFile: true,
+             files: ["refs.bib": "@article{ioffe2015, author = {Ioffe, Sergey}, title = {BN}, year = 2015}\n"]),
+        Case(name: "missing bibliography file", body: "---\nbibliography: nothere.bib\n---\n", location: "2:15",
+             message: "cannot read the bibliography 'nothere.bib' (looked for nothere.bib)", wholeFile: true),
+        Case(name: "malformed bibliography entry", body: "---\nbibliography: refs.bib\n---\n", location: "2:36",
+             message: "unknown @string macro 'jmlr' in field 'journal' (quote or brace text values)", wholeFile: true,
+             files: ["refs.bib": "% exported\n@article{a, title = {T}, journal = jmlr}\n"], file: "refs.bib"),
         // Math
         Case(name: "unsupported math", body: "```math\n\\frac{a}{b} + \\foo\n```\n", location: "9:15",
              message: "unsupported TeX command '\\foo' in math"),
@@ -194,11 +217,12 @@ import Testing
         directory.write("corrupt/train-images-idx3-ubyte", [0, 0, 8, 1, 0, 0, 0, 1, 7])
         directory.write("corrupt/train-labels-idx1-ubyte", [0, 0, 8, 1, 0, 0, 0, 1, 7])
         directory.write("x.md", Array(((testCase.wholeFile ? "" : Self.preamble) + testCase.body).utf8))
+        for (name, text) in testCase.files { directory.write(name, Array(text.utf8)) }
         let previous = directory.write("output/x.html", Array("previous report".utf8))
         let result = try FolioProcess.run(["check", "x.md"] + testCase.arguments, in: directory.url)
         #expect(result.status == testCase.exitCode, "\(result.standardError)")
         let message = testCase.message.replacingOccurrences(of: "{dir}", with: directory.url.path)
-        #expect(Self.diagnostics(result.standardError) == ["x.md:\(testCase.location): error: \(message)"])
+        #expect(Self.diagnostics(result.standardError) == ["\(testCase.file):\(testCase.location): error: \(message)"])
         if testCase.exitCode == 2 {
             #expect(try String(contentsOf: previous, encoding: .utf8) == "previous report")
         }

@@ -49,6 +49,10 @@ struct BibTeXParser {
         index += 1
     }
 
+    /// Whether an `@` at the start of a line is next: a new entry, so whatever was open
+    /// before it was never closed.
+    private var startsEntryLine: Bool { peek == "@" && column == 1 }
+
     private mutating func skipSpace() {
         while let character = peek, character.isWhitespace { advance() }
     }
@@ -70,10 +74,7 @@ struct BibTeXParser {
             } catch {
                 diagnostics.error(error.location, error.message)
                 // Go on at the next line that starts an entry.
-                while index < characters.count {
-                    advance()
-                    if peek == "@", column == 1 { break }
-                }
+                while index < characters.count, !startsEntryLine { advance() }
             }
         }
     }
@@ -118,7 +119,8 @@ struct BibTeXParser {
             skipSpace()
         }
         guard peek == close else {
-            throw Failure(location: here, message: peek == nil ? "entry '\(key)' has no closing '\(close)'"
+            throw Failure(location: peek == nil || startsEntryLine ? start : here,
+                          message: peek == nil || startsEntryLine ? "entry '\(key)' has no closing '\(close)'"
                           : "expected ',' or '\(close)' after a field of '\(key)', found '\(peek!)'")
         }
         advance()
@@ -157,7 +159,7 @@ struct BibTeXParser {
         case "\""?:
             advance()
             var text = "", depth = 0
-            while let character = peek {
+            while let character = peek, !startsEntryLine {
                 if character == "\"" && depth == 0 { advance(); return text }
                 if character == "{" { depth += 1 }
                 if character == "}" { depth -= 1 }
@@ -185,7 +187,7 @@ struct BibTeXParser {
     private mutating func braced(open: Character, close: Character, start: SourceLocation) throws(Failure) -> String {
         advance()
         var text = "", depth = 0
-        while let character = peek {
+        while let character = peek, !startsEntryLine {
             if character == close && depth == 0 { advance(); return text }
             if character == "{" { depth += 1 }
             if character == "}" { depth -= 1 }
