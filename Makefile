@@ -1,5 +1,5 @@
 # Folio: two commands do everything on a fresh machine.
-#   make report   install what is missing, build the release binary, render notebooks/
+#   make report   install what is missing, build the release binary, render notebooks/ (HTML and PDF)
 #   make test     install what is missing, run the test suite
 # Also: make bench (engine speed against numpy), make asan (tests under AddressSanitizer),
 # make fuzz (libFuzzer, 5 minutes per target), make build, make clean.
@@ -11,15 +11,17 @@ RELEASE := .build/release/folio
 # Debian packages: cmark, OpenBLAS, zlib, Fashion-MNIST (the default data set), pkg-config
 # (SwiftPM finds the libraries through it), Java and pip for the HTML checker (make lint).
 DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config default-jre-headless python3-pip
+PDF_PACKAGES := chromium fonts-lmodern poppler-utils
 
-.PHONY: report test lint check-report bench build deps clean asan fuzz fuzz-build fuzz-smoke
+.PHONY: report pdf test lint check-report bench build deps deps-pdf clean asan fuzz fuzz-build fuzz-smoke
 
-deps:
+# Installs the Debian packages given in $(1) that are missing (apt-get, with sudo when not root).
+define install_packages
 	@if [ "$$(uname)" = Darwin ]; then \
-	  echo "macOS: brew install cmark openblas zlib pkg-config; Fashion-MNIST's IDX files go in data/fashion-mnist or \$$FOLIO_DATA"; \
+	  echo "macOS: brew install cmark openblas zlib pkg-config (and Chromium for PDFs); Fashion-MNIST's IDX files go in data/fashion-mnist or \$$FOLIO_DATA"; \
 	elif command -v dpkg-query >/dev/null; then \
 	  missing=""; \
-	  for p in $(DEBIAN_PACKAGES); do \
+	  for p in $(1); do \
 	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	  done; \
 	  if [ -n "$$missing" ]; then \
@@ -28,18 +30,30 @@ deps:
 	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	  fi; \
 	else \
-	  echo "Install cmark, OpenBLAS (with cblas.h), zlib and pkg-config with your package manager."; \
+	  echo "Install $(1) (or their equivalents) with your package manager."; \
 	fi
+endef
+
+deps:
+	$(call install_packages,$(DEBIAN_PACKAGES))
+
+# What printing PDFs needs: Chromium, a math font (Latin Modern Math), and poppler's
+# pdftotext for the PDF test. Only `make report`, `make pdf` and CI ask for them.
+deps-pdf:
+	$(call install_packages,$(PDF_PACKAGES))
 
 build: deps
 	$(SWIFT) build -c release --product folio
 
-report: build
+# The HTML reports and their PDFs.
+report: build deps-pdf
 	@if ls notebooks/*.md >/dev/null 2>&1; then \
-	  $(RELEASE) build notebooks; \
+	  $(RELEASE) build notebooks --pdf; \
 	else \
 	  echo "Built $(RELEASE). No notebooks in notebooks/ yet: nothing to render."; \
 	fi
+
+pdf: report
 
 test: deps
 	$(SWIFT) test

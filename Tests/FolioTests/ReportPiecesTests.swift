@@ -92,6 +92,33 @@ import Testing
             + "<mrow><msup><mi>σ</mi><mn>2</mn></msup></mrow></mfrac><mtext>a&lt;b</mtext></mrow></math>")
     }
 
+    /// `\left … \right` is one group: both fences stretch over it, and a superscript after
+    /// `\right` applies to the whole group.
+    @Test func leftRightIsOneGroup() throws {
+        let location = SourceLocation(file: "x.md", line: 1, column: 1)
+        let html = try MathML.render("\\left( x_i - \\mu_B \\right)^2", display: false, at: location).get()
+        #expect(html.rendered == "<math><mrow><msup><mrow><mo stretchy=\"true\">(</mo><mrow><msub><mi>x</mi><mi>i</mi></msub><mo>−</mo>"
+            + "<msub><mi>μ</mi><mi>B</mi></msub></mrow><mo stretchy=\"true\">)</mo></mrow><mn>2</mn></msup></mrow></math>")
+        let braces = try MathML.render("\\left\\{ a \\right.", display: false, at: location).get()
+        #expect(braces.rendered == "<math><mrow><mrow><mo stretchy=\"true\">{</mo><mrow><mi>a</mi></mrow></mrow></mrow></math>")
+        let big = try MathML.render("\\big( a \\big)", display: false, at: location).get()
+        #expect(big.rendered == "<math><mrow><mo minsize=\"1.2em\" maxsize=\"1.2em\">(</mo><mi>a</mi><mo minsize=\"1.2em\" maxsize=\"1.2em\">)</mo></mrow></math>")
+    }
+
+    @Test(arguments: [
+        ("\\left( x", "1:9: error: \\left has no matching \\right"),
+        ("x \\right)", "1:3: error: \\right without a \\left before it"),
+        ("\\left x \\right)", "1:7: error: \\left needs a delimiter such as ( [ | \\{ \\| \\langle, not 'x'"),
+    ])
+    func unbalancedFences(_ tex: String, _ message: String) {
+        let location = SourceLocation(file: "x.md", line: 1, column: 1)
+        guard case .failure(let error) = MathML.render(tex, display: false, at: location) else {
+            Issue.record("expected an error for \(tex)")
+            return
+        }
+        #expect(error.description == "x.md:" + message)
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let location = SourceLocation(file: "x.md", line: 3, column: 1)
         let tex = String(repeating: "\\frac", count: 100_000)

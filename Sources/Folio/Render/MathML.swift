@@ -59,16 +59,28 @@ struct MathML {
         return Diagnostic(SourceLocation(file: location.file, line: line, column: column), message)
     }
 
-    /// Atoms with their scripts until `terminator` (or the end).
-    private mutating func sequence(until terminator: Character?) throws(Diagnostic) -> [HTML] {
+    /// Atoms with their scripts until `terminator` (or the end), or until `\right` when
+    /// `endsAtRight` (the inside of a `\left … \right` group).
+    private mutating func sequence(until terminator: Character?, endsAtRight: Bool = false) throws(Diagnostic) -> [HTML] {
         var output: [HTML] = []
-        while let character = peek {
+        while true {
+            skipSpaces()
+            guard let character = peek else { break }
             if character == terminator { return output }
+            if endsAtRight && atRight { return output }
             if character == "}" { throw error("unexpected '}'") }
             output.append(try scripted())
         }
         if let terminator { throw error("missing '\(terminator)'") }
+        if endsAtRight { throw error("\\left has no matching \\right") }
         return output
+    }
+
+    /// Whether `\right` (as a whole command) comes next.
+    private var atRight: Bool {
+        let name = Array("\\right")
+        guard index + name.count <= characters.count, Array(characters[index..<index + name.count]) == name else { return false }
+        return index + name.count == characters.count || !characters[index + name.count].isLetter
     }
 
     /// An atom followed by optional `_{…}` and `^{…}` in either order.
@@ -156,6 +168,31 @@ struct MathML {
         throw error("unsupported character '\(character)' in math")
     }
 
+    /// The fence after `\left`, `\right` or `\big`: a character or a command such as `\{`,
+    /// `\|` or `\langle`; `.` is none. It stretches to its group, or takes `size`.
+    private mutating func delimiter(after command: String, size: String? = nil) throws(Diagnostic) -> HTML {
+        skipSpaces()
+        guard let delimiter = peek else { throw error("\\\(command) needs a delimiter") }
+        let delimiterStart = index
+        var symbol = String(delimiter)
+        if delimiter == "\\" {
+            let name = commandName()
+            guard let named = Self.operators[name] else {
+                index = delimiterStart
+                throw error("\\\(command) needs a delimiter such as ( [ | \\{ \\| \\langle, not '\\\(name)'")
+            }
+            symbol = named
+        } else {
+            guard "()[]|/.<>".contains(delimiter) else {
+                throw error("\\\(command) needs a delimiter such as ( [ | \\{ \\| \\langle, not '\(delimiter)'")
+            }
+            index += 1
+        }
+        if symbol == "." { return .empty }
+        if let size { return .tag("mo", ["minsize": size, "maxsize": size], .text(symbol)) }
+        return .tag("mo", ["stretchy": "true"], .text(symbol))
+    }
+
     /// The name after a backslash (at `index`): letters, or the one character that follows.
     private mutating func commandName() -> String {
         index += 1
@@ -205,23 +242,20 @@ struct MathML {
         case "mathbb":
             let text = try rawGroup()
             return (.tag("mi", .text(String(text.map { Self.blackboard[$0] ?? String($0) }.joined()))), false)
-        case "left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr":
-            skipSpaces()
-            guard let delimiter = peek else { throw error("\\\(name) needs a delimiter") }
-            let delimiterStart = index
-            var symbol = String(delimiter)
-            if delimiter == "\\" {
-                let command = commandName()
-                guard let named = Self.operators[command] else {
-                    index = delimiterStart
-                    throw error("\\\(name) needs a delimiter such as ( [ | \\{ \\| \\langle, not '\\\(command)'")
-                }
-                symbol = named
-            } else {
-                index += 1
-            }
-            if delimiter == "." { return (.empty, false) }
-            return (.tag("mo", ["stretchy": "true"], .text(symbol)), false)
+        case "left":
+            // One group: both fences stretch to the height of what they enclose, and a
+            // script after \right applies to the whole group.
+            let open = try delimiter(after: name)
+            let body = try sequence(until: nil, endsAtRight: true)
+            _ = commandName()
+            let close = try delimiter(after: "right")
+            return (.tag("mrow", children: [open, .tag("mrow", children: body), close]), false)
+        case "right":
+            index = start
+            throw error("\\right without a \\left before it")
+        case "big", "Big", "bigl", "bigr", "Bigl", "Bigr", "bigg", "Bigg":
+            let size = name.lowercased().hasPrefix("bigg") ? "2.4em" : name.hasPrefix("B") ? "1.8em" : "1.2em"
+            return (try delimiter(after: name, size: size), false)
         default:
             if let accent = Self.accents[name] {
                 return (.tag("mover", ["accent": "true"], try argument(), .tag("mo", .text(accent))), false)
