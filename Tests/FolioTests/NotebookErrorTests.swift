@@ -157,7 +157,7 @@ import Testing
         Case(name: "unknown metric", body: experiment + "```{expect}\nx.val_acc > 0\n```\n", location: "12:1",
              message: "unknown metric 'val_acc' (did you mean 'val_accuracy'?); \(metrics)"),
         Case(name: "unknown function", body: experiment + "```{expect}\nmean(x.val_accuracy) > 0\n```\n", location: "12:1",
-             message: "unknown function 'mean'; known: best, std, abs"),
+             message: "unknown function 'mean' (did you mean 'max'?); known: best, std, abs, max, min, gradient, activation, argbest"),
         Case(name: "expression nested too deep", body: experiment + "```{expect}\n" + String(repeating: "- ", count: 70) + "x.val_accuracy > 0\n```\n",
              location: "12:129", message: "the expression is nested more than 64 levels deep"),
         Case(name: "ambiguous selector in claim", body: "```{experiment} x\nmodel: [dense 3]\nsweep:\n  batch_size: [8, 16]\n```\n"

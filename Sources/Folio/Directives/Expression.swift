@@ -27,24 +27,85 @@ struct MetricReference: Hashable, Sendable {
     var location: SourceLocation
 }
 
+/// A value of a recorded trace of one run: `gradient(run, L)`, `gradient(run, L, S)`,
+/// `activation(run, P)`, `activation(run, P, S)`.
+struct TraceReference: Hashable, Sendable {
+    enum Kind: Hashable, Sendable {
+        /// The weight-gradient norm of dense layer L (1-based).
+        case gradient(layer: Int)
+        /// The P-th percentile (15, 50 or 85) of the recorded unit's input.
+        case activation(percentile: Int)
+    }
+
+    var selector: String
+    var kind: Kind
+    /// The recorded step nearest this one; nil for the median over training (gradients)
+    /// or the last recorded step (activations).
+    var step: Int?
+    var location: SourceLocation
+}
+
+/// `argbest(selector.metric, key)`: the value of swept `key` in the run, among those
+/// selected, whose final `metric` is best.
+struct ArgBest: Hashable, Sendable {
+    var reference: MetricReference
+    var key: String
+}
+
 /// An arithmetic expression over results: numbers, references, `+ - * /`, and the
-/// functions `best(ref)`, `std(ref)`, `abs(x)`.
+/// functions `best(ref)`, `std(ref)`, `abs(x)`, `max(ref)`, `min(ref)`, `gradient(…)`,
+/// `activation(…)` and `argbest(…)`.
 indirect enum Expression: Sendable {
     case number(Double)
     case reference(MetricReference)
     case best(MetricReference)
     case spread(MetricReference)
+    case trace(TraceReference)
+    case argbest(ArgBest)
+    /// `max(selector.metric)`, `min(selector.metric)`: the extreme final value over the
+    /// runs a selector (usually a pattern) matches.
+    case extreme(MetricReference, largest: Bool)
     case absolute(Expression)
     case negate(Expression)
     case binary(Character, Expression, Expression)
 
-    /// Every reference inside, for checking against the planned runs.
+    /// Every reference to one run's metric inside, for checking against the planned runs.
     var references: [MetricReference] {
         switch self {
-        case .number: []
+        case .number, .trace, .argbest, .extreme: []
         case .reference(let reference), .best(let reference), .spread(let reference): [reference]
         case .absolute(let inner), .negate(let inner): inner.references
         case .binary(_, let left, let right): left.references + right.references
+        }
+    }
+
+    /// Every trace value inside.
+    var traces: [TraceReference] {
+        switch self {
+        case .trace(let trace): [trace]
+        case .absolute(let inner), .negate(let inner): inner.traces
+        case .binary(_, let left, let right): left.traces + right.traces
+        default: []
+        }
+    }
+
+    /// Every `argbest` inside.
+    var argbests: [ArgBest] {
+        switch self {
+        case .argbest(let argbest): [argbest]
+        case .absolute(let inner), .negate(let inner): inner.argbests
+        case .binary(_, let left, let right): left.argbests + right.argbests
+        default: []
+        }
+    }
+
+    /// Every reference inside `max(…)` or `min(…)`, which may match several runs.
+    var extremes: [MetricReference] {
+        switch self {
+        case .extreme(let reference, _): [reference]
+        case .absolute(let inner), .negate(let inner): inner.extremes
+        case .binary(_, let left, let right): left.extremes + right.extremes
+        default: []
         }
     }
 }
@@ -172,14 +233,61 @@ struct ExpressionParser {
             case "best", "std":
                 let reference = try self.reference()
                 result = token == "best" ? .best(reference) : .spread(reference)
+            case "gradient", "activation": result = .trace(try trace(token, at: tokenIndex))
+            case "max", "min": result = .extreme(try self.reference(), largest: token == "max")
+            case "argbest":
+                let reference = try self.reference()
+                try expect(",")
+                guard let key = peek, ExperimentKeys.overridable.contains(key) else {
+                    throw Diagnostic(location(index), "argbest needs a swept key after the comma, e.g. learning_rate"
+                                     + (peek.map { ", not '\($0)'\(suggestion(for: $0, in: ExperimentKeys.overridable))" } ?? ""))
+                }
+                index += 1
+                result = .argbest(ArgBest(reference: reference, key: key))
             default:
-                throw Diagnostic(location(tokenIndex), "unknown function '\(token)'\(suggestion(for: token, in: ["best", "std", "abs"])); known: best, std, abs")
+                let names = ["best", "std", "abs", "max", "min", "gradient", "activation", "argbest"]
+                throw Diagnostic(location(tokenIndex), "unknown function '\(token)'\(suggestion(for: token, in: names)); known: \(names.joined(separator: ", "))")
             }
             try expect(")")
             return result
         }
         index -= 1
         return .reference(try reference())
+    }
+
+    /// `gradient(run, L[, S])` or `activation(run, P[, S])`, after the opening parenthesis.
+    private mutating func trace(_ function: String, at functionIndex: Int) throws(Diagnostic) -> TraceReference {
+        guard let selector = peek, selector != ")" else {
+            throw Diagnostic(location(index), "\(function)( needs a run, e.g. \(function)(deep/with-bn, \(function == "gradient" ? "1" : "50"))")
+        }
+        index += 1
+        try expect(",")
+        let numberIndex = index
+        guard let text = peek, let number = Int(text) else {
+            throw Diagnostic(location(index), function == "gradient" ? "gradient(run, L) needs a dense layer number L from 1"
+                             : "activation(run, P) needs a percentile P: 15, 50 or 85")
+        }
+        index += 1
+        let kind: TraceReference.Kind
+        if function == "gradient" {
+            guard number >= 1 else { throw Diagnostic(location(numberIndex), "gradient(run, L) needs a dense layer number L from 1, not \(number)") }
+            kind = .gradient(layer: number)
+        } else {
+            guard [15, 50, 85].contains(number) else {
+                throw Diagnostic(location(numberIndex), "activation(run, P) records the percentiles 15, 50 and 85, not \(number)")
+            }
+            kind = .activation(percentile: number)
+        }
+        var step: Int?
+        if peek == "," {
+            index += 1
+            guard let text = peek, let value = Int(text), value >= 0 else {
+                throw Diagnostic(location(index), "the step in \(function)(…) must be a whole number from 0")
+            }
+            index += 1
+            step = value
+        }
+        return TraceReference(selector: selector, kind: kind, step: step, location: location(functionIndex))
     }
 
     private mutating func expect(_ token: String) throws(Diagnostic) {

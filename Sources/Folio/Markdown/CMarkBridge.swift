@@ -92,10 +92,6 @@ enum CMarkBridge {
             case .block(let html):
                 replace(node, with: CMARK_NODE_HTML_BLOCK, literal: html)
             case .inline(let html):
-                if isMathSpan(node) {
-                    trim(cmark_node_previous(node), suffix: true)
-                    trim(cmark_node_next(node), suffix: false)
-                }
                 replace(node, with: CMARK_NODE_HTML_INLINE, literal: html)
             case .headingID(let id):
                 removeLabel(fromHeading: node)
@@ -127,6 +123,7 @@ enum CMarkBridge {
             cmark_node_unlink(next)
             cmark_node_free(next)
         }
+        markMathSpans(root)
         return root
     }
 
@@ -187,20 +184,32 @@ enum CMarkBridge {
         pointer.map { String(cString: $0) } ?? ""
     }
 
-    /// $`x`$: a code span between text ending in "$" and text starting with "$".
+    /// Marks a math span's code node (cmark's user data), once its `$`s are removed.
+    private static var mathMark: UnsafeMutableRawPointer? { UnsafeMutableRawPointer(bitPattern: 1) }
+
+    /// Whether `node` is a $`x`$ math span (as found by `markMathSpans`).
     private static func isMathSpan(_ node: OpaquePointer) -> Bool {
-        guard let previous = cmark_node_previous(node), let next = cmark_node_next(node),
-              cmark_node_get_type(previous) == CMARK_NODE_TEXT, cmark_node_get_type(next) == CMARK_NODE_TEXT
-        else { return false }
-        return string(cmark_node_get_literal(previous)).hasSuffix("$") && string(cmark_node_get_literal(next)).hasPrefix("$")
+        cmark_node_get_type(node) == CMARK_NODE_CODE && cmark_node_get_user_data(node) == mathMark
     }
 
-    /// Removes the `$` at the end (or start) of a text node's literal.
-    private static func trim(_ node: OpaquePointer?, suffix: Bool) {
-        guard let node else { return }
-        var text = string(cmark_node_get_literal(node))
-        if suffix { text.removeLast() } else { text.removeFirst() }
-        cmark_node_set_literal(node, text)
+    /// $`x`$: a code span between text ending in "$" and text starting with "$". The two `$`
+    /// are removed from the text around it, so that the text holds only what the reader
+    /// sees (and prose references in it are read without them), and the span is marked.
+    private static func markMathSpans(_ root: OpaquePointer) {
+        var spans: [OpaquePointer] = []
+        forEachNode(root) { _, node in if cmark_node_get_type(node) == CMARK_NODE_CODE { spans.append(node) } }
+        for node in spans {
+            guard let previous = cmark_node_previous(node), let next = cmark_node_next(node),
+                  cmark_node_get_type(previous) == CMARK_NODE_TEXT, cmark_node_get_type(next) == CMARK_NODE_TEXT
+            else { continue }
+            var before = string(cmark_node_get_literal(previous)), after = string(cmark_node_get_literal(next))
+            guard before.hasSuffix("$"), after.hasPrefix("$") else { continue }
+            before.removeLast()
+            after.removeFirst()
+            cmark_node_set_literal(previous, before)
+            cmark_node_set_literal(next, after)
+            cmark_node_set_user_data(node, mathMark)
+        }
     }
 
     /// Inline nodes may carry no position: use the nearest enclosing block's.

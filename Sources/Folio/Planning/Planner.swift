@@ -213,6 +213,23 @@ enum Planner {
                     diagnostics.error(reference.location, "epoch \(epoch) is beyond run \(run.name)'s \(run.spec.epochs) epochs")
                 }
             }
+            for trace in expression.traces {
+                let selected = resolve(Selector(text: trace.selector, location: trace.location))
+                if selected.count > 1 {
+                    diagnostics.error(trace.location, "'\(trace.selector)' matches \(selected.count) runs; name one (e.g. '\(selected[0].name)')")
+                }
+                if let run = selected.first, let problem = traceProblem(trace, run) { diagnostics.error(trace.location, problem) }
+            }
+            for reference in expression.extremes {
+                checkMetric(reference.metric, resolve(Selector(text: reference.selector, location: reference.location)), reference.location)
+            }
+            for argbest in expression.argbests {
+                let selected = resolve(Selector(text: argbest.reference.selector, location: argbest.reference.location))
+                checkMetric(argbest.reference.metric, selected, argbest.reference.location)
+                if let run = selected.first(where: { $0.sweptValues[argbest.key] == nil }) {
+                    diagnostics.error(argbest.reference.location, "argbest over \(argbest.key) needs runs that sweep it, but \(run.name) does not")
+                }
+            }
         }
         for (_, block) in notebook.blocks {
             switch block {
@@ -234,6 +251,18 @@ enum Planner {
                 checkExpression(value.expression)
             default: break
             }
+        }
+    }
+
+    /// Why `run` has no such trace value, or nil.
+    static func traceProblem(_ trace: TraceReference, _ run: PlannedRun) -> String? {
+        switch trace.kind {
+        case .gradient(let layer):
+            guard run.spec.record.gradients else { return "gradient(…) needs 'record: [gradients]' in the experiment of run \(run.name)" }
+            let dense = run.spec.model.filter { if case .dense = $0 { return true } else { return false } }.count
+            return layer <= dense ? nil : "run \(run.name) has \(dense) dense layers, not \(layer)"
+        case .activation:
+            return run.spec.record.activations == nil ? "activation(…) needs 'record: [activations]' in the experiment of run \(run.name)" : nil
         }
     }
 

@@ -20,6 +20,14 @@ struct Evaluator {
             return run.statistic(reference.metric, epoch: epoch).mean
         case .spread(let reference):
             return result(reference.selector)?.statistic(reference.metric, epoch: reference.epoch).spread ?? .nan
+        case .trace(let trace):
+            guard let run = result(trace.selector) else { return .nan }
+            return meanAndSpread(run.seeds.map { Self.traceValue(trace, $0) }).mean
+        case .argbest(let argbest): return self.argbest(argbest)
+        case .extreme(let reference, let largest):
+            let values = results.selecting([reference.selector]).map { $0.statistic(reference.metric, epoch: reference.epoch).mean }
+                .filter(\.isFinite)
+            return (largest ? values.max() : values.min()) ?? .nan
         case .absolute(let inner): return abs(value(inner))
         case .negate(let inner): return -value(inner)
         case .binary(let op, let left, let right):
@@ -31,6 +39,42 @@ struct Evaluator {
             default: return a / b
             }
         }
+    }
+
+    /// One seed's value of a recorded trace: at the recorded step nearest `trace.step`, or
+    /// (without a step) the median over training for gradients and the last recorded value
+    /// for activations. NaN when the trace has no such layer.
+    static func traceValue(_ trace: TraceReference, _ seed: SeedRecord) -> Double {
+        let points: [(step: Int, value: Double)]
+        switch trace.kind {
+        case .gradient(let layer):
+            points = (seed.gradients ?? []).compactMap { sample in
+                sample.norms.indices.contains(layer - 1) ? (sample.step, sample.norms[layer - 1]) : nil
+            }
+        case .activation(let percentile):
+            points = (seed.activations ?? []).map { sample in
+                (sample.step, percentile == 15 ? sample.p15 : percentile == 50 ? sample.p50 : sample.p85)
+            }
+        }
+        guard !points.isEmpty else { return .nan }
+        if let step = trace.step {
+            return points.min { abs($0.step - step) < abs($1.step - step) }!.value
+        }
+        if case .activation = trace.kind { return points.last!.value }
+        return percentile(points.map(\.value).sorted(), 0.5)
+    }
+
+    /// The swept value (as a number) of the selected run whose final metric is best; the
+    /// first such run on a tie.
+    func argbest(_ argbest: ArgBest) -> Double {
+        let metric = argbest.reference.metric
+        let scored = results.selecting([argbest.reference.selector]).compactMap { run -> (value: Double, swept: Double)? in
+            let value = run.statistic(metric, epoch: argbest.reference.epoch).mean
+            guard value.isFinite, let swept = run.run.sweptValues[argbest.key].flatMap(Double.init) else { return nil }
+            return (value, swept)
+        }
+        let best = metric.higherIsBetter ? scored.max { $0.value < $1.value } : scored.min { $0.value < $1.value }
+        return best?.swept ?? .nan
     }
 
     /// Whether a claim holds, with both sides. A claim over a value that is not a finite

@@ -11,7 +11,7 @@ enum ReportStyle {
         pre{background:#f5f5f5;padding:.75rem 1rem;overflow-x:auto;border-radius:4px}\
         code{background:#f3f3f3;padding:0 .2em;border-radius:3px}pre code{background:none;padding:0}\
         nav.toc{background:#f7f7f9;border:1px solid #e4e4ea;border-radius:6px;padding:.4rem 1.2rem .6rem;margin:1rem 0 2rem;font-size:.95rem}\
-        nav.toc h2{font-size:1rem;margin:.4rem 0}nav.toc ol{margin:0;padding-left:1.3rem}nav.toc li.sub{list-style:none}\
+        nav.toc h2{font-size:1rem;margin:.4rem 0}nav.toc ol{margin:0;padding-left:1.3rem}\
         figure{margin:1.8rem 0}figure svg,figure img{display:block;width:100%;height:auto;max-width:100%}\
         figure.samples img{image-rendering:pixelated;max-width:32rem;margin:0 auto}\
         figcaption,caption{font-size:.88rem;color:#3a3a3a;line-height:1.45;text-align:left}figcaption{margin-top:.5rem}\
