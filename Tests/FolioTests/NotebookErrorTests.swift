@@ -168,6 +168,12 @@ import Testing
              message: "expected a comparison (<, <=, >, >=) with spaces around it, found '0.5'"),
         Case(name: "unknown inline format", body: experiment + "Accuracy `{= x.val_accuracy | percnt}`.\n", location: "11:11",
              message: "unknown format 'percnt' (did you mean 'percent'?); known: percent, fixed(N), number, seconds"),
+        Case(name: "trace not recorded", body: experiment + "```{expect}\ngradient(x, 1) > 0\n```\n", location: "12:1",
+             message: "gradient(…) needs 'record: [gradients]' in the experiment of run x"),
+        Case(name: "gradient of a layer the model lacks", body: "```{experiment} x\nmodel: [dense 8, relu, dense 3]\nrecord: [gradients]\n```\n"
+             + "```{expect}\ngradient(x, 5) > 0\n```\n", location: "13:1", message: "run x has 2 dense layers, not 5"),
+        Case(name: "argbest over a key that is not swept", body: experiment + "```{expect}\nargbest(x.val_accuracy, learning_rate) > 0\n```\n",
+             location: "12:9", message: "argbest over learning_rate needs runs that sweep it, but x does not"),
         // References and citations
         Case(name: "unknown reference label", body: "See @fig-los and @fig-loss.\n" + experiment + "```{plot}\nruns: x\nlabel: fig-loss\n```\n",
              location: "8:5", message: "no figure, table, equation or section labelled 'fig-los' (did you mean 'fig-loss'?)"),
