@@ -80,11 +80,11 @@ asan: deps
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize address --scratch-path .build-asan
 
 # libFuzzer targets (Fuzz/): the notebook front end, expressions, TeX to MathML, IDX and
-# CIFAR-10 readers. Each runs FUZZ_SECONDS from its committed seed corpus (Fuzz/Corpus/<target>);
+# CIFAR-10 readers, BibTeX. Each runs FUZZ_SECONDS from its committed seed corpus (Fuzz/Corpus/<target>);
 # new inputs go to .build-fuzz/corpus/<target>, a crashing input to .build-fuzz/crashes/<target>/
 # (make fails). Reproduce one with: FOLIO_FUZZ_TARGET=<target> .build-fuzz/release/FolioFuzz <file>
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := notebook expression mathml idx cifar
+FUZZ_TARGETS := notebook expression mathml idx cifar bibtex
 FUZZ_BINARY := .build-fuzz/release/FolioFuzz
 
 fuzz-build: deps

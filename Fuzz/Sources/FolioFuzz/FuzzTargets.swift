@@ -12,10 +12,17 @@ import Foundation
 /// - `mathml`: TeX converted to MathML, inline and display.
 /// - `idx`: an IDX image file and a label file (the input split at its first `|`), gzipped or not.
 /// - `cifar`: a CIFAR-10 batch file, gzipped or not.
+/// - `bibtex`: a `.bib` file, read and every entry formatted for the reference list.
 ///
 /// Any input may be rejected with a message; none may crash, trap or read out of bounds.
 enum FuzzTarget: String, CaseIterable {
-    case notebook, expression, mathml, idx, cifar
+    case notebook, expression, mathml, idx, cifar, bibtex
+
+    /// The bibliography a fuzzed notebook cites from.
+    static let bibliography = BibliographyFile.parse("""
+        @inproceedings{ioffe2015, author = {Ioffe, Sergey and Szegedy, Christian}, title = {Batch Normalization}, year = 2015}
+        @article{santurkar2018, author = {Santurkar, S. and Tsipras, D. and Ilyas, A. and M{\\k{a}}dry, A.}, title = {How?}, year = 2018}
+        """, file: "refs.bib", url: nil)
 
     /// Decompressed data beyond this is refused in fuzzing (the real limit is 1 GiB, which
     /// libFuzzer's memory limit would report as a crash).
@@ -25,7 +32,8 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .notebook:
             guard let text = String(validating: bytes, as: UTF8.self) else { return }
-            let (parsed, readDiagnostics) = NotebookParser.parse(text, file: "fuzz.md", name: "fuzz", overrides: [:])
+            let (parsed, readDiagnostics) = NotebookParser.parse(text, file: "fuzz.md", name: "fuzz", overrides: [:],
+                                                                  bibliographyReader: { _, _ in Self.bibliography })
             guard let notebook = parsed else { return }
             var diagnostics = readDiagnostics
             _ = Planner.plan(notebook, &diagnostics)
@@ -61,6 +69,15 @@ enum FuzzTarget: String, CaseIterable {
             let dataset = try? IDX.dataset(images: (imageBytes, "images"), labels: (labelBytes, "labels"), name: "fuzz",
                                            classNames: (0..<10).map(String.init))
             _ = dataset?.classCounts
+        case .bibtex:
+            guard let text = String(validating: bytes, as: UTF8.self) else { return }
+            let contents = BibliographyFile.parse(text, file: "fuzz.bib", url: nil)
+            let works = Array(contents.references.values)
+            let years = CitationStyle.years(works)
+            for work in works {
+                _ = HTML.fragment(CitationStyle.entry(work, year: years[work.key] ?? work.year)).rendered
+                _ = CitationStyle.authors(work, narrative: true) + CitationStyle.authors(work, narrative: false)
+            }
         case .cifar:
             guard let batch = try? FileBytes.decode(bytes, path: "batch", limit: Self.decompressionLimit) else { return }
             _ = (try? CIFAR10.dataset([(batch, "batch")], name: "fuzz"))?.classCounts
