@@ -93,8 +93,10 @@ struct NotebookParser {
         }
         let name = url.deletingPathExtension().lastPathComponent
         return parse(text, file: file, name: name, overrides: overrides, bibliographyReader: { path, location in
-            bibliographyReader(url.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL,
-                               (file as NSString).deletingLastPathComponent, path, location)
+            // A relative path is relative to the notebook's folder.
+            let bibliography = path.hasPrefix("/") ? URL(fileURLWithPath: path)
+                : url.deletingLastPathComponent().appendingPathComponent(path).standardizedFileURL
+            return bibliographyReader(bibliography, path.hasPrefix("/") ? "" : (file as NSString).deletingLastPathComponent, path, location)
         })
     }
 
