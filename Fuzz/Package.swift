@@ -7,7 +7,7 @@ import PackageDescription
 
 // The repository root, and SwiftPM's name for a package given by path: its folder's name.
 let root = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent()
-let rootPackage = root.lastPathComponent
+let rootPackage = root.lastPathComponent.lowercased()
 
 let package = Package(
     name: "FolioFuzz",

@@ -1,3 +1,4 @@
+import Folio
 import Foundation
 import Testing
 
@@ -155,6 +156,24 @@ import Testing
         for expected in ["Q1. Theory", "More results", "Figure 1.", "Table 2.", "References", "Ioffe, S., & Szegedy, C. (2015)", "1/"] {
             #expect(printed.contains(expected), "'\(expected)' not in the PDF's text:\n\(printed)")
         }
+    }
+
+    /// The bibliography is an input of the build (what `folio watch` follows), and editing it
+    /// trains nothing.
+    @Test func bibliographyIsAnInputAndRetrainsNothing() throws {
+        let directory = TemporaryDirectory()
+        let notebook = directory.write("x.md", Array(Self.notebook.utf8))
+        let bibliography = directory.write("refs.bib", Array(Self.bibliography.utf8))
+        let options = BuildOptions(outputDirectory: directory.url.appendingPathComponent("output"),
+                                   cacheDirectory: directory.url.appendingPathComponent(".folio"), workingDirectory: directory.url)
+        let first = NotebookBuild.build(notebook, displayPath: "x.md", options: options, progress: nil)
+        #expect(first.inputs.map(\.path) == [bibliography.standardizedFileURL.path])
+        #expect(first.trainedRuns == ["x"])
+        directory.write("refs.bib", Array(Self.bibliography.replacingOccurrences(of: "{2015}", with: "{2016}").utf8))
+        let second = NotebookBuild.build(notebook, displayPath: "x.md", options: options, progress: nil)
+        #expect(second.trainedRuns.isEmpty)
+        let html = try String(contentsOf: directory.url.appendingPathComponent("output/x.html"), encoding: .utf8)
+        #expect(html.contains("Ioffe &amp; Szegedy, 2016"))
     }
 
     @Test func missingChromiumIsAClearError() throws {
