@@ -71,41 +71,29 @@ indirect enum Expression: Sendable {
 
     /// Every reference to one run's metric inside, for checking against the planned runs.
     var references: [MetricReference] {
-        switch self {
-        case .number, .trace, .argbest, .extreme: []
-        case .reference(let reference), .best(let reference), .spread(let reference): [reference]
-        case .absolute(let inner), .negate(let inner): inner.references
-        case .binary(_, let left, let right): left.references + right.references
+        collect {
+            switch $0 {
+            case .reference(let reference), .best(let reference), .spread(let reference): [reference]
+            default: []
+            }
         }
     }
 
     /// Every trace value inside.
-    var traces: [TraceReference] {
-        switch self {
-        case .trace(let trace): [trace]
-        case .absolute(let inner), .negate(let inner): inner.traces
-        case .binary(_, let left, let right): left.traces + right.traces
-        default: []
-        }
-    }
+    var traces: [TraceReference] { collect { if case .trace(let trace) = $0 { [trace] } else { [] } } }
 
     /// Every `argbest` inside.
-    var argbests: [ArgBest] {
-        switch self {
-        case .argbest(let argbest): [argbest]
-        case .absolute(let inner), .negate(let inner): inner.argbests
-        case .binary(_, let left, let right): left.argbests + right.argbests
-        default: []
-        }
-    }
+    var argbests: [ArgBest] { collect { if case .argbest(let argbest) = $0 { [argbest] } else { [] } } }
 
     /// Every reference inside `max(…)` or `min(…)`, which may match several runs.
-    var extremes: [MetricReference] {
+    var extremes: [MetricReference] { collect { if case .extreme(let reference, _) = $0 { [reference] } else { [] } } }
+
+    /// What `pick` finds in this expression and in every expression inside it, in order.
+    private func collect<T>(_ pick: (Expression) -> [T]) -> [T] {
         switch self {
-        case .extreme(let reference, _): [reference]
-        case .absolute(let inner), .negate(let inner): inner.extremes
-        case .binary(_, let left, let right): left.extremes + right.extremes
-        default: []
+        case .absolute(let inner), .negate(let inner): pick(self) + inner.collect(pick)
+        case .binary(_, let left, let right): pick(self) + left.collect(pick) + right.collect(pick)
+        default: pick(self)
         }
     }
 }
