@@ -140,6 +140,8 @@ import Testing
              message: "kind must be line or bar, not 'pie' (did you mean 'line'?)"),
         Case(name: "unknown plot panels", body: experiment + "```{plot}\nruns: x\npanels: runs\n```\n", location: "13:9",
              message: "panels must be run or metric, not 'runs' (did you mean 'run'?)"),
+        Case(name: "plot of no metric", body: experiment + "```{plot}\nruns: x\ny: []\n```\n", location: "13:4",
+             message: "y needs at least one metric, e.g. y: val_accuracy"),
         Case(name: "steps not recorded", body: experiment + "```{plot}\nruns: x\nx: step\ny: loss\n```\n", location: "11:1",
              message: "x: step needs 'record: [steps]' in the experiment of run x"),
         Case(name: "unknown column function", body: experiment + "```{table}\nruns: x\ncolumns: [mean(val_loss)]\n```\n", location: "13:11",

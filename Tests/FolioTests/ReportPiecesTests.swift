@@ -129,3 +129,23 @@ import Testing
         #expect(error.message == "the formula is nested more than 64 levels deep")
     }
 }
+
+/// Every notebook of the fuzz corpus (regressions included) read, planned and rendered with
+/// no results, as the fuzz target does: mistakes give messages, never a trap.
+@Suite struct FuzzCorpusTests {
+    @Test func corpusNotebooksNeverTrap() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Fuzz/Corpus/notebook")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(names.count > 50)
+        for name in names {
+            let data = try Data(contentsOf: folder.appendingPathComponent(name))
+            guard let text = String(data: data, encoding: .utf8) else { continue }
+            let (parsed, readDiagnostics) = NotebookParser.parse(text, file: name, name: "corpus", overrides: [:])
+            guard let notebook = parsed else { continue }
+            var diagnostics = readDiagnostics
+            _ = Planner.plan(notebook, &diagnostics)
+            var renderer = ReportRenderer(notebook: notebook, results: [], previews: [:])
+            #expect(renderer.render().html.hasPrefix("<!DOCTYPE html>"))
+        }
+    }
+}

@@ -94,7 +94,7 @@ enum Figures {
         }
         if plot.bar {
             let categories = groups.first?.runs.map { $0.run.sweptValues[key] ?? "?" } ?? []
-            let metric = plot.metrics[0]
+            let metric = plot.metrics.first ?? .val_accuracy
             let series = groups.map { group in
                 let values = group.runs.map { $0.statistic(metric) }
                 return (name: group.name, values: values.map(\.mean),

@@ -36,9 +36,14 @@ extension NotebookParser {
             plot.x = .step
             return
         }
-        plot.metrics = (value.strings("y", &diagnostics) ?? []).compactMap { name, location in
-            metric(named: name, location, extra: ["activations", "gradients"])
+        guard let names = value.strings("y", &diagnostics) else { return }
+        guard !names.isEmpty else {
+            diagnostics.error(value.location, "y needs at least one metric, e.g. y: val_accuracy")
+            return
         }
+        let metrics = names.compactMap { name, location in metric(named: name, location, extra: ["activations", "gradients"]) }
+        // After a mistake (reported), the default metric stays, so nothing downstream sees none.
+        if metrics.count == names.count { plot.metrics = metrics }
     }
 
     /// `x`: `epoch`, `step` or a swept key.
