@@ -1,3 +1,5 @@
+import Foundation
+
 /// A work a notebook can cite: a BibTeX entry with its names split and its text made plain.
 struct Reference: Sendable {
     /// A person (or an organization, written in braces) as a reference list shows them.
@@ -89,5 +91,3 @@ struct Reference: Sendable {
     /// The first author's last name, for sorting the list.
     var sortKey: String { (authors.first?.last ?? fields["title"] ?? key).lowercased() + " " + year + " " + (fields["title"] ?? "").lowercased() }
 }
-
-import Foundation

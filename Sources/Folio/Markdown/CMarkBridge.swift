@@ -1,4 +1,9 @@
 import CMark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The parts of a Markdown document Folio acts on, copied out of cmark's tree.
 /// `ordinal` numbers nodes in document order, so the render pass can find them again.
@@ -250,9 +255,3 @@ enum CMarkBridge {
         cmark_node_free(node)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

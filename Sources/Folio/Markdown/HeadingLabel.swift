@@ -1,3 +1,5 @@
+import Foundation
+
 /// A heading's label, written after its text as in Quarto and Pandoc: `## Batch sizes {#sec-batch}`.
 enum HeadingLabel {
     /// The heading's text without the label, and the label; nil when there is none.
@@ -9,5 +11,3 @@ enum HeadingLabel {
         return (String(trimmed[..<open.lowerBound]).trimmingCharacters(in: .whitespaces), label)
     }
 }
-
-import Foundation

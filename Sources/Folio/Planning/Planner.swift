@@ -1,3 +1,5 @@
+import NeuralNet
+
 /// One named run of an experiment: a resolved spec trained once per seed.
 struct PlannedRun: Sendable {
     /// `ID`, then `/variant`, then `/key=value` per swept key.
@@ -280,5 +282,3 @@ enum Planner {
         }
     }
 }
-
-import NeuralNet
