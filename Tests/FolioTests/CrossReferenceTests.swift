@@ -176,6 +176,23 @@ import Testing
         #expect(html.contains("Ioffe &amp; Szegedy, 2016"))
     }
 
+    /// Works of the same authors and year are lettered the same in the text and the list,
+    /// even where the first is cited before the second appears.
+    @Test func sameYearWorksAreLetteredConsistently() throws {
+        let directory = TemporaryDirectory()
+        directory.write("refs.bib", Array("""
+            @misc{beta, author = {Ann Smith}, title = {Beta}, year = {2020}}
+            @misc{alpha, author = {Ann Smith}, title = {Alpha}, year = {2020}}
+            """.utf8))
+        directory.write("x.md", Array("---\nbibliography: refs.bib\n---\n\nFirst [@beta]. Later @alpha.\n".utf8))
+        let result = try FolioProcess.run(["build", "x.md"], in: directory.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        let html = try String(contentsOf: directory.url.appendingPathComponent("output/x.html"), encoding: .utf8)
+        #expect(html.contains("<p>First (<a class=\"citation\" href=\"#ref-beta\">Smith, 2020b</a>). Later "
+            + "<a class=\"citation\" href=\"#ref-alpha\">Smith (2020a)</a>.</p>"), "\(html)")
+        #expect(html.contains("<li id=\"ref-alpha\">Smith, A. (2020a). Alpha.</li>\n<li id=\"ref-beta\">Smith, A. (2020b). Beta.</li>"))
+    }
+
     @Test func missingChromiumIsAClearError() throws {
         let directory = TemporaryDirectory()
         directory.write("x.md", Array("# Hi\n".utf8))

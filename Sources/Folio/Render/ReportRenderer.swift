@@ -19,8 +19,9 @@ struct ReportRenderer {
 
     private var numbering: Numbering?
     private var figures: [String] = []
-    /// Works cited, in order of first citation.
+    /// Works cited, in order of first citation, and the year each is shown with.
     private var cited: [String] = []
+    private var years: [String: String] = [:]
     private var claims: [(claim: Claim, holds: Bool, left: Double, right: Double)] = []
 
     init(notebook: Notebook, results: [RunResult], previews: [String: DatasetPreview]) {
@@ -31,6 +32,13 @@ struct ReportRenderer {
 
     mutating func render() -> RenderedReport {
         numbering = Numbering(notebook, tableCount: { distinctNetworks($0).count }, hasFigure: { preview($0)?.pngBase64 != nil })
+        // Every work cited, first, so that years are lettered (2018a, 2018b) the same everywhere.
+        for case (_, .prose(let pieces)) in notebook.blocks {
+            for case .citation(let citation) in pieces {
+                for item in citation.items where !cited.contains(item.key) && notebook.bibliography[item.key] != nil { cited.append(item.key) }
+            }
+        }
+        years = CitationStyle.years(citedWorks)
         var replacements: [Int: MarkdownReplacement] = [:]
         var contents: [(level: Int, text: String, id: String)] = []
         var usedIDs = Set<String>()
@@ -95,7 +103,7 @@ struct ReportRenderer {
     // MARK: - References and citations
 
     /// Text with each reference as a link ("Figure 9") and each citation author–year.
-    private mutating func prose(_ pieces: [ProsePiece]) -> HTML {
+    private func prose(_ pieces: [ProsePiece]) -> HTML {
         .fragment(pieces.map { piece in
             switch piece {
             case .text(let text): return .text(text)
@@ -108,8 +116,7 @@ struct ReportRenderer {
     }
 
     /// "(Ioffe & Szegedy, 2015, p. 3; Santurkar et al., 2018)" or "Ioffe and Szegedy (2015)".
-    private mutating func citation(_ citation: Citation) -> HTML {
-        let years = CitationStyle.years(citedReferences(adding: citation.items.map(\.key)))
+    private func citation(_ citation: Citation) -> HTML {
         let links: [HTML] = citation.items.compactMap { item in
             guard let reference = notebook.bibliography[item.key] else { return nil }
             let year = years[item.key] ?? reference.year
@@ -124,18 +131,11 @@ struct ReportRenderer {
         return .fragment(pieces + [")"])
     }
 
-    /// The works cited so far (in order of first citation), after adding `keys`.
-    private mutating func citedReferences(adding keys: [String]) -> [Reference] {
-        for key in keys where !cited.contains(key) && notebook.bibliography[key] != nil { cited.append(key) }
-        return citedWorks
-    }
-
     private var citedWorks: [Reference] { cited.compactMap { notebook.bibliography[$0] } }
 
     /// The References section: every cited work, sorted by first author, year and title.
     private func referenceList() -> HTML {
         let works = citedWorks.sorted { $0.sortKey < $1.sortKey }
-        let years = CitationStyle.years(works)
         let items = works.map { work in
             HTML.tag("li", ["id": "ref-" + work.key], children: CitationStyle.entry(work, year: years[work.key] ?? work.year)) + "\n"
         }
