@@ -64,7 +64,7 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
     let notebooks = try findNotebooks(paths)
     let buildOptions = try options.buildOptions()
     let progress = ConsoleProgress()
-    var exitCode: Int32 = 0, inputs: [URL] = []
+    var exitCode: Int32 = 0, inputs: [URL] = [], entries: [IndexPage.Entry] = []
     for (url, display) in notebooks {
         let start = ContinuousClock.now
         let summary = NotebookBuild.build(url, displayPath: display, options: buildOptions, progress: progress)
@@ -83,8 +83,35 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
         if code == 1 && !failOnClaims && summary.divergedRuns.isEmpty { code = 0 }
         exitCode = max(exitCode, code)
         inputs += summary.inputs
+        entries.append(indexEntry(url, summary, output: buildOptions.outputDirectory))
+    }
+    // A folder of notebooks gets an index page beside its reports.
+    let folders = (paths.isEmpty ? ["notebooks"] : paths).filter { path in
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+    if !folders.isEmpty {
+        let index = buildOptions.outputDirectory.appendingPathComponent("index.html")
+        do {
+            try Data(IndexPage.render(folder: folders.joined(separator: ", "), entries: entries).utf8).write(to: index, options: .atomic)
+        } catch {
+            printError("folio: error: cannot write \(index.path): \(error.localizedDescription)")
+            exitCode = max(exitCode, 2)
+        }
     }
     return (exitCode, inputs)
+}
+
+/// How the index page shows a notebook after its build.
+func indexEntry(_ url: URL, _ summary: BuildSummary, output: URL) -> IndexPage.Entry {
+    let name = url.deletingPathExtension().lastPathComponent
+    let html = output.appendingPathComponent(name + ".html")
+    let built = (try? FileManager.default.attributesOfItem(atPath: html.path))?[.modificationDate] as? Date
+    let errors = summary.diagnostics.filter { $0.severity == .error }.count
+    return IndexPage.Entry(
+        name: name, title: summary.title ?? name, built: built, claimsHeld: summary.claimCount - summary.failedClaims.count,
+        claimCount: summary.claimCount, errorCount: summary.exitCode == 2 ? max(errors, 1) : 0,
+        hasPDF: FileManager.default.fileExists(atPath: output.appendingPathComponent(name + ".pdf").path))
 }
 
 /// The Markdown files named, or found in named folders (sorted), with the path to show.

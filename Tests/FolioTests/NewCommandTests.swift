@@ -32,3 +32,27 @@ import Testing
         #expect(result.standardError.hasPrefix("Error: the notebook's name 'my notes' may hold only letters, digits, '-' and '_'"))
     }
 }
+
+/// `folio build DIR` writes an index of the folder's notebooks beside their reports.
+@Suite struct IndexPageTests {
+    @Test func indexListsEachNotebookWithItsState() throws {
+        let directory = TemporaryDirectory()
+        _ = try FolioProcess.run(["new", "nb/alpha"], in: directory.url)
+        directory.write("nb/beta.md", Array("---\ntitle: Broken <one>\n---\n\n```{plot}\nruns: x\n```\n".utf8))
+        let result = try FolioProcess.run(["build", "nb"], in: directory.url)
+        #expect(result.status == 2)
+        let index = try String(contentsOf: directory.url.appendingPathComponent("output/index.html"), encoding: .utf8)
+        #expect(index.contains("<title>Notebooks in nb</title>"))
+        #expect(index.contains("<tr class=\"pass\"><th scope=\"row\"><a href=\"alpha.html\">Alpha</a></th><td><code>alpha.md</code></td><td>20"))
+        #expect(index.contains(" UTC</td><td>all 1 hold</td></tr>"))
+        #expect(index.contains("<tr class=\"fail\"><th scope=\"row\">Broken &lt;one&gt;</th><td><code>beta.md</code></td>"
+            + "<td>never built; last build stopped by 1 error</td><td>no claims</td></tr>"))
+    }
+
+    @Test func aSingleNotebookGetsNoIndex() throws {
+        let directory = TemporaryDirectory()
+        _ = try FolioProcess.run(["new", "alpha"], in: directory.url)
+        _ = try FolioProcess.run(["build", "alpha.md"], in: directory.url)
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("output/index.html").path))
+    }
+}

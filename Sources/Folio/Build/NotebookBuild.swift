@@ -47,6 +47,8 @@ public struct BuildSummary: Sendable {
     public var writtenFiles: [String]
     /// Files besides the notebook that the build read (its bibliography).
     public var inputs: [URL] = []
+    /// The report's title (the front matter's, else the notebook's name).
+    public var title: String?
 
     /// 2 for notebook or data errors (nothing written), 1 for a failed claim or a
     /// diverged run (report written), else 0.
@@ -69,6 +71,7 @@ public enum NotebookBuild {
             return summary
         }
         summary.inputs = notebook.inputs
+        summary.title = notebook.frontMatter.title
         // Planned even when reading found mistakes, so that one build reports them all.
         let runs = Planner.plan(notebook, &diagnostics)
         guard !diagnostics.hasErrors else {
