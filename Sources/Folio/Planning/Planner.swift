@@ -185,75 +185,31 @@ enum Planner {
         return matches(pattern: pattern.dropFirst(), text.dropFirst())
     }
 
-    /// Checks selectors and metrics of plots, tables, models and expressions. References to
-    /// an experiment that has errors of its own are not checked: they would only repeat them.
+    /// Checks selectors and metrics of plots, tables, models and expressions.
     private static func check(_ notebook: Notebook, _ runs: [PlannedRun], _ diagnostics: inout Diagnostics) {
-        let names = runs.map(\.name) + Set(runs.map(\.experiment)).sorted()
-        let unchecked = Set(notebook.experiments.filter(\.hasErrors).map(\.id))
-        func resolve(_ selector: Selector) -> [PlannedRun] {
-            let found = select(selector.text, in: runs)
-            let experiment = String(selector.text.prefix { $0 != "/" })
-            let mayBeUnchecked = unchecked.contains(experiment) || (selector.text.contains("*") && !unchecked.isEmpty)
-            if found.isEmpty && !mayBeUnchecked {
-                diagnostics.error(selector.location, "no run or experiment '\(selector.text)'\(suggestion(for: selector.text, in: names))")
-            }
-            return found
-        }
-        func checkMetric(_ metric: Metric, _ selected: [PlannedRun], _ location: SourceLocation) {
-            if metric == .test_loss || metric == .test_accuracy, let run = selected.first(where: { !$0.spec.record.test }) {
-                diagnostics.error(location, "\(metric.rawValue) needs 'record: [test]' in the experiment of run \(run.name)")
-            }
-        }
-        func checkExpression(_ expression: Expression) {
-            for reference in expression.references {
-                let selected = resolve(Selector(text: reference.selector, location: reference.location))
-                if selected.count > 1 {
-                    diagnostics.error(reference.location, "'\(reference.selector)' matches \(selected.count) runs; name one (e.g. '\(selected[0].name)')")
-                }
-                checkMetric(reference.metric, selected, reference.location)
-                if let epoch = reference.epoch, let run = selected.first, epoch > run.spec.epochs {
-                    diagnostics.error(reference.location, "epoch \(epoch) is beyond run \(run.name)'s \(run.spec.epochs) epochs")
-                }
-            }
-            for trace in expression.traces {
-                let selected = resolve(Selector(text: trace.selector, location: trace.location))
-                if selected.count > 1 {
-                    diagnostics.error(trace.location, "'\(trace.selector)' matches \(selected.count) runs; name one (e.g. '\(selected[0].name)')")
-                }
-                if let run = selected.first, let problem = traceProblem(trace, run) { diagnostics.error(trace.location, problem) }
-            }
-            for reference in expression.extremes {
-                checkMetric(reference.metric, resolve(Selector(text: reference.selector, location: reference.location)), reference.location)
-            }
-            for argbest in expression.argbests {
-                let selected = resolve(Selector(text: argbest.reference.selector, location: argbest.reference.location))
-                checkMetric(argbest.reference.metric, selected, argbest.reference.location)
-                if let run = selected.first(where: { $0.sweptValues[argbest.key] == nil }) {
-                    diagnostics.error(argbest.reference.location, "argbest over \(argbest.key) needs runs that sweep it, but \(run.name) does not")
-                }
-            }
-        }
+        var check = ReferenceCheck(runs: runs, unchecked: Set(notebook.experiments.filter(\.hasErrors).map(\.id)))
         for (_, block) in notebook.blocks {
             switch block {
             case .plot(let plot):
-                let selected = plot.runs.flatMap(resolve)
-                for metric in plot.metrics { checkMetric(metric, selected, plot.location) }
-                checkTraces(plot, selected, &diagnostics)
+                let selected = plot.runs.flatMap { check.resolve($0) }
+                for metric in plot.metrics { check.metric(metric, selected, plot.location) }
+                checkTraces(plot, selected, &check.diagnostics)
             case .table(let table):
-                let selected = table.runs.flatMap(resolve)
-                for column in table.columns { checkMetric(column.metric, selected, table.location) }
+                let selected = table.runs.flatMap { check.resolve($0) }
+                for column in table.columns { check.metric(column.metric, selected, table.location) }
             case .model(let model):
-                _ = resolve(model.selector)
+                _ = check.resolve(model.selector)
             case .expect(let expect):
                 for claim in expect.claims {
-                    checkExpression(claim.left)
-                    checkExpression(claim.right)
+                    check.expression(claim.left)
+                    check.expression(claim.right)
                 }
             case .inlineValue(let value):
-                checkExpression(value.expression)
+                check.expression(value.expression)
             default: break
             }
         }
+        diagnostics.append(contentsOf: check.diagnostics)
     }
 
     /// Why `run` has no such trace value, or nil.
