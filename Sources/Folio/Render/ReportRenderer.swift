@@ -41,12 +41,14 @@ struct ReportRenderer {
         years = CitationStyle.years(citedWorks)
         var replacements: [Int: MarkdownReplacement] = [:]
         var contents: [(level: Int, text: String, id: String)] = []
-        var usedIDs = Set<String>()
+        // Labels are ids as written; headings without one get a slug that no label or
+        // earlier heading uses.
+        var usedIDs = Set(notebook.blocks.compactMap { if case .heading(_, _, let label?) = $0.block { label.name } else { nil } })
         var firstHeading: String?
         for (ordinal, block) in notebook.blocks {
             if case .heading(let level, let text, let label) = block {
                 var id = label?.name ?? slug(text), suffix = 2
-                while usedIDs.contains(id) { id = slug(text) + "-\(suffix)"; suffix += 1 }
+                while label == nil && usedIDs.contains(id) { id = slug(text) + "-\(suffix)"; suffix += 1 }
                 usedIDs.insert(id)
                 replacements[ordinal] = .headingID(id)
                 if level == 1 && firstHeading == nil { firstHeading = text }
