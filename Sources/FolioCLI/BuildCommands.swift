@@ -143,8 +143,9 @@ struct BuildCommand: ParsableCommand {
         abstract: "Run a notebook's experiments (reusing cached results) and write its HTML report.",
         discussion: """
             Writes <output>/<name>.html, <output>/<name>.json (every run's spec and per-epoch metrics) and \
-            <output>/<name>/figure-N.svg. A notebook with errors writes nothing: the previous report stays. \
-            Failed claims are shown in the report and as warnings; use `folio check` to fail on them.
+            <output>/<name>/figure-N.svg; with --pdf also <output>/<name>.pdf; for a folder also \
+            <output>/index.html listing its notebooks. A notebook with errors writes nothing: the previous \
+            report stays. Failed claims are shown in the report and as warnings; use `folio check` to fail on them.
             """)
 
     @Argument(help: "Notebooks, or folders of notebooks (default: notebooks).")
