@@ -105,13 +105,17 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
 /// How the index page shows a notebook after its build.
 func indexEntry(_ url: URL, _ summary: BuildSummary, output: URL) -> IndexPage.Entry {
     let name = url.deletingPathExtension().lastPathComponent
-    let html = output.appendingPathComponent(name + ".html")
-    let built = (try? FileManager.default.attributesOfItem(atPath: html.path))?[.modificationDate] as? Date
+    let built = modificationDate(output.appendingPathComponent(name + ".html"))
     let errors = summary.diagnostics.filter { $0.severity == .error }.count
     return IndexPage.Entry(
         name: name, title: summary.title ?? name, built: built, claimsHeld: summary.claimCount - summary.failedClaims.count,
         claimCount: summary.claimCount, errorCount: summary.exitCode == 2 ? max(errors, 1) : 0,
         hasPDF: FileManager.default.fileExists(atPath: output.appendingPathComponent(name + ".pdf").path))
+}
+
+/// When `file` was last written; nil when it does not exist.
+func modificationDate(_ file: URL) -> Date? {
+    (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
 }
 
 /// The Markdown files named, or found in named folders (sorted), with the path to show.
@@ -190,11 +194,10 @@ struct WatchCommand: ParsableCommand {
         var watched = [URL(fileURLWithPath: path)]
         var lastModified: [Date?] = []
         while true {
-            let modified = watched.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate]) as? Date }
-            if modified != lastModified {
+            if watched.map(modificationDate) != lastModified {
                 let inputs = (try? buildNotebooks([path], options: options, failOnClaims: false))?.inputs ?? []
                 watched = [URL(fileURLWithPath: path)] + inputs
-                lastModified = watched.map { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.modificationDate]) as? Date }
+                lastModified = watched.map(modificationDate)
                 printError("watching \(watched.map(\.lastPathComponent).joined(separator: ", ")) for changes (Ctrl-C stops)")
             }
             Thread.sleep(forTimeInterval: 0.3)

@@ -57,8 +57,7 @@ enum DatasetPreviews {
     static func load(_ file: URL) -> DatasetPreview? {
         guard let data = try? Data(contentsOf: file),
               let entry = try? JSONDecoder().decode(Entry.self, from: data),
-              let previewData = try? ResultCache.encoder().encode(entry.preview),
-              SHA256.hex(previewData) == entry.checksum,
+              ResultCache.checksum(entry.preview) == entry.checksum,
               entry.preview.trainingCounts.count == entry.preview.classNames.count
         else { return nil }
         return entry.preview
@@ -66,8 +65,7 @@ enum DatasetPreviews {
 
     /// Stores a preview atomically; a cache that cannot be written only costs time.
     static func store(_ preview: DatasetPreview, _ file: URL) {
-        guard let previewData = try? ResultCache.encoder().encode(preview),
-              let data = try? ResultCache.encoder().encode(Entry(checksum: SHA256.hex(previewData), preview: preview))
+        guard let checksum = ResultCache.checksum(preview), let data = try? ResultCache.encoder().encode(Entry(checksum: checksum, preview: preview))
         else { return }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? data.write(to: file, options: .atomic)

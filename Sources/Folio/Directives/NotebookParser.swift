@@ -224,11 +224,4 @@ struct NotebookParser {
             return nil
         }
     }
-
-    /// Runs `read` and says whether it reported an error.
-    mutating func reportsErrors<T>(_ read: (inout NotebookParser) -> T) -> (T, Bool) {
-        let before = diagnostics.all.count
-        let value = read(&self)
-        return (value, diagnostics.all.count > before)
-    }
 }

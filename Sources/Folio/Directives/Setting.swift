@@ -57,32 +57,31 @@ struct Setting: Sendable {
 enum ExperimentKeys {
     typealias Reader = @Sendable (YAMLValue, inout Diagnostics) -> Setting.Value?
 
-    /// The keys that defaults, variants and sweeps may set, in the order the docs list them.
-    static let overridable = [
-        "dataset", "path", "validation", "limit", "model", "optimizer", "learning_rate", "batch_size", "epochs", "seed",
-        "init", "batchnorm", "record", "repeat",
+    /// Each key that defaults, variants and sweeps may set, with its reader, in the order
+    /// the docs list them.
+    static let readers: [(key: String, read: Reader)] = [
+        ("dataset", readDataset),
+        ("path", { value, diagnostics in value.string("path", &diagnostics).map(Setting.Value.path) }),
+        ("validation", readValidation),
+        ("limit", { value, diagnostics in value.integer("limit", &diagnostics, minimum: 1).map(Setting.Value.limit) }),
+        ("model", readModel),
+        ("optimizer", readOptimizer),
+        ("learning_rate", { value, diagnostics in
+            value.number("learning_rate", &diagnostics, positive: true).map(Setting.Value.learningRate)
+        }),
+        ("batch_size", { value, diagnostics in value.integer("batch_size", &diagnostics, minimum: 1).map(Setting.Value.batchSize) }),
+        ("epochs", { value, diagnostics in value.integer("epochs", &diagnostics, minimum: 1).map(Setting.Value.epochs) }),
+        ("seed", { value, diagnostics in value.integer("seed", &diagnostics, minimum: 0).map { .seed(UInt64($0)) } }),
+        ("init", readInitializer),
+        ("batchnorm", readBatchNorm),
+        ("record", readRecord),
+        ("repeat", { value, diagnostics in value.integer("repeat", &diagnostics, minimum: 1, maximum: 1000).map(Setting.Value.repeatCount) }),
     ]
+
+    /// The keys that defaults, variants and sweeps may set.
+    static let overridable = readers.map(\.key)
     /// Every key of an `{experiment}` body.
     static let all = overridable + ["variants", "sweep", "may_diverge"]
-
-    static let readers: [String: Reader] = [
-        "dataset": readDataset,
-        "path": { value, diagnostics in value.string("path", &diagnostics).map(Setting.Value.path) },
-        "validation": readValidation,
-        "limit": { value, diagnostics in value.integer("limit", &diagnostics, minimum: 1).map(Setting.Value.limit) },
-        "model": readModel,
-        "optimizer": readOptimizer,
-        "learning_rate": { value, diagnostics in
-            value.number("learning_rate", &diagnostics, positive: true).map(Setting.Value.learningRate)
-        },
-        "batch_size": { value, diagnostics in value.integer("batch_size", &diagnostics, minimum: 1).map(Setting.Value.batchSize) },
-        "epochs": { value, diagnostics in value.integer("epochs", &diagnostics, minimum: 1).map(Setting.Value.epochs) },
-        "seed": { value, diagnostics in value.integer("seed", &diagnostics, minimum: 0).map { .seed(UInt64($0)) } },
-        "repeat": { value, diagnostics in value.integer("repeat", &diagnostics, minimum: 1, maximum: 1000).map(Setting.Value.repeatCount) },
-        "init": readInitializer,
-        "batchnorm": readBatchNorm,
-        "record": readRecord,
-    ]
 
     /// The typed setting of `entry`, or nil after reporting why it cannot be read.
     static func read(_ entry: YAMLValue.Entry, _ diagnostics: inout Diagnostics) -> Setting? {
@@ -91,7 +90,7 @@ enum ExperimentKeys {
 
     /// The typed setting of `key: value`.
     static func read(_ key: String, _ value: YAMLValue, keyLocation: SourceLocation, _ diagnostics: inout Diagnostics) -> Setting? {
-        guard let reader = readers[key] else {
+        guard let reader = readers.first(where: { $0.key == key })?.read else {
             diagnostics.error(keyLocation, "unknown key '\(key)'\(suggestion(for: key, in: overridable))")
             return nil
         }

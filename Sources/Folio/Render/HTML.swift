@@ -41,6 +41,22 @@ indirect enum HTML: Sendable {
         .element(name, attributes.map { Attribute(name: $0.key, value: $0.value) }, children)
     }
 
+    /// A whole page: the doctype, a head with the charset, the viewport, `meta` (name and
+    /// content of each further `<meta>`), the title and the style sheet, and `main` as the
+    /// children of `<body><main>`.
+    static func page(title: String, style: String, meta: KeyValuePairs<String, String> = [:], main: [HTML]) -> HTML {
+        let metas: [HTML] = meta.map { .fragment([.void("meta", [Attribute(name: "name", value: $0.key), Attribute(name: "content", value: $0.value)]), "\n"]) }
+        let head = HTML.tag("head", children: [
+            "\n", .void("meta", [Attribute(name: "charset", value: "utf-8")]), "\n",
+            .void("meta", [Attribute(name: "name", value: "viewport"), Attribute(name: "content", value: "width=device-width, initial-scale=1")]), "\n",
+        ] + metas + [.tag("title", .text(title)), "\n", .tag("style", .raw(style)), "\n"])
+        return .fragment([
+            .raw("<!DOCTYPE html>\n"),
+            .tag("html", ["lang": "en"], "\n", head, "\n", .tag("body", "\n", .tag("main", children: ["\n"] + main), "\n"), "\n"),
+            "\n",
+        ])
+    }
+
     /// The markup.
     var rendered: String {
         var output = ""

@@ -44,22 +44,12 @@ public enum IndexPage {
                         .tag("th", ["scope": "row"], report, pdf), .tag("td", .tag("code", .text(entry.name + ".md"))),
                         .tag("td", .text(status)), .tag("td", .text(claims))) + "\n"
         }
-        let page: HTML = .fragment([
-            .raw("<!DOCTYPE html>\n"),
-            .tag("html", ["lang": "en"], "\n",
-                 .tag("head", "\n", .void("meta", [.init(name: "charset", value: "utf-8")]), "\n",
-                      .void("meta", [.init(name: "name", value: "viewport"), .init(name: "content", value: "width=device-width, initial-scale=1")]), "\n",
-                      .tag("title", .text("Notebooks in \(folder)")), "\n", .tag("style", .raw(ReportStyle.sheet + ".fail td:last-child{color:#b00020}")), "\n"),
-                 "\n",
-                 .tag("body", "\n", .tag("main", "\n",
-                      .tag("h1", .text("Notebooks in \(folder)")), "\n",
-                      .tag("div", ["class": "table-wrap"], .tag("table", "\n",
-                           .tag("thead", .tag("tr", .tag("th", ["scope": "col"], "report"), .tag("th", ["scope": "col"], "notebook"),
-                                              .tag("th", ["scope": "col"], "last build"), .tag("th", ["scope": "col"], "claims"))), "\n",
-                           .tag("tbody", children: ["\n"] + rows), "\n")), "\n"), "\n"),
-                 "\n"),
-            "\n",
-        ])
+        let table = HTML.tag("table", "\n",
+                             .tag("thead", .tag("tr", .tag("th", ["scope": "col"], "report"), .tag("th", ["scope": "col"], "notebook"),
+                                                .tag("th", ["scope": "col"], "last build"), .tag("th", ["scope": "col"], "claims"))), "\n",
+                             .tag("tbody", children: ["\n"] + rows), "\n")
+        let page = HTML.page(title: "Notebooks in \(folder)", style: ReportStyle.sheet + ".fail td:last-child{color:#b00020}",
+                             main: [.tag("h1", .text("Notebooks in \(folder)")), "\n", .tag("div", ["class": "table-wrap"], table), "\n"])
         return page.rendered
     }
 }

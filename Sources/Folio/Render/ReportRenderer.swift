@@ -63,21 +63,8 @@ struct ReportRenderer {
             contents.append((2, "References", "references"))
         }
         let title = notebook.frontMatter.title ?? firstHeading ?? notebook.name
-        let page: HTML = .fragment([
-            .raw("<!DOCTYPE html>\n"),
-            .tag("html", ["lang": "en"], "\n",
-                 .tag("head", "\n",
-                      .void("meta", [.init(name: "charset", value: "utf-8")]), "\n",
-                      .void("meta", [.init(name: "name", value: "viewport"), .init(name: "content", value: "width=device-width, initial-scale=1")]), "\n",
-                      .void("meta", [.init(name: "name", value: "generator"), .init(name: "content", value: "Folio")]), "\n",
-                      .tag("title", .text(title)), "\n",
-                      .tag("style", .raw(ReportStyle.sheet + "@page{size:\(notebook.frontMatter.paper)}")), "\n"),
-                 "\n",
-                 .tag("body", "\n",
-                      .tag("main", "\n", header(), tableOfContents(contents), .raw(body)), "\n"),
-                 "\n"),
-            "\n",
-        ])
+        let page = HTML.page(title: title, style: ReportStyle.sheet + "@page{size:\(notebook.frontMatter.paper)}",
+                             meta: ["generator": "Folio"], main: [header(), tableOfContents(contents), .raw(body)])
         return RenderedReport(html: page.rendered, figures: figures, claims: claims)
     }
 

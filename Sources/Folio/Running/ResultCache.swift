@@ -26,6 +26,12 @@ struct ResultCache: Sendable {
         return decoder
     }
 
+    /// The SHA-256 of `value`'s JSON (sorted keys), which cache files store beside a value so
+    /// that a damaged or edited entry is detected; nil when it cannot be encoded.
+    static func checksum<Value: Encodable>(_ value: Value) -> String? {
+        (try? encoder().encode(value)).map(SHA256.hex)
+    }
+
     /// The key of a single-seed spec on data with `fingerprint`.
     static func key(spec: RunSpec, fingerprint: String) -> String {
         let json = (try? encoder().encode(spec)) ?? Data()
@@ -39,8 +45,7 @@ struct ResultCache: Sendable {
         guard let data = try? Data(contentsOf: file(key)),
               let entry = try? Self.decoder().decode(Entry.self, from: data),
               entry.key == key,
-              let recordData = try? Self.encoder().encode(entry.record),
-              SHA256.hex(recordData) == entry.checksum
+              Self.checksum(entry.record) == entry.checksum
         else { return nil }
         return entry.record
     }

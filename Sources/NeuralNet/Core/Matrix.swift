@@ -60,14 +60,14 @@ public final class Matrix {
 
     /// Element at (`row`, `column`); both must be in range (checked: this is not a hot path).
     public subscript(row: Int, column: Int) -> Float {
-        get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix[\(row), \(column)] outside \(rows)x\(columns)")
-            return data[row * columns + column]
-        }
-        set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix[\(row), \(column)] outside \(rows)x\(columns)")
-            data[row * columns + column] = newValue
-        }
+        get { data[offset(row, column)] }
+        set { data[offset(row, column)] = newValue }
+    }
+
+    /// The element's offset in `data`, after checking that it lies inside the matrix.
+    private func offset(_ row: Int, _ column: Int) -> Int {
+        precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix[\(row), \(column)] outside \(rows)x\(columns)")
+        return row * columns + column
     }
 
     /// A copy of the elements, row-major.

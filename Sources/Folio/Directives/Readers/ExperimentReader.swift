@@ -13,8 +13,9 @@ extension NotebookParser {
         experimentIDs[id] = location
         var experiment = ExperimentDirective(id: id, location: location, settings: [], variants: [], sweep: [], mayDiverge: false,
                                              hasErrors: frontMatter.defaultsHaveErrors)
-        let (_, hasErrors) = reportsErrors { parser in parser.readExperimentBody(source, into: &experiment) }
-        experiment.hasErrors = experiment.hasErrors || hasErrors
+        let errorsBefore = diagnostics.all.count
+        readExperimentBody(source, into: &experiment)
+        experiment.hasErrors = experiment.hasErrors || diagnostics.all.count > errorsBefore
         return .experiment(experiment)
     }
 
