@@ -13,6 +13,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The preview's HTTP and WebSocket server: small, pure Swift on sockets (no SwiftNIO),
+        // so it adds seconds to a clean build rather than minutes.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries. Debian: libcmark-dev, libopenblas-dev, zlib1g-dev (see Makefile).
@@ -35,11 +38,14 @@ let package = Package(
         .target(name: "Charts", dependencies: ["CZlib"]),
         // Notebooks: parsing, the directive language, planning, the result cache, HTML.
         .target(name: "Folio", dependencies: ["NeuralNet", "Charts", "CMark", "Yams"]),
+        // `folio preview`: serves the output folder, rebuilds on save, and tells open pages to
+        // update (WebSocket), with training progress and build errors shown over the page.
+        .target(name: "Preview", dependencies: ["Folio", "NeuralNet", .product(name: "FlyingFox", package: "FlyingFox")]),
         // The command line. Thin: parses arguments and calls Folio.
         // (Not `folio`: it would clash with `Folio` on case-insensitive file systems.)
         .executableTarget(
             name: "FolioCLI",
-            dependencies: ["Folio", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Folio", "Preview", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -49,5 +55,6 @@ let package = Package(
             exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
         .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI", "TestSupport"]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview", "Folio", "FolioCLI", "TestSupport"]),
     ]
 )

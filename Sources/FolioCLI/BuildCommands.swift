@@ -64,81 +64,34 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
     let notebooks = try findNotebooks(paths)
     let buildOptions = try options.buildOptions()
     let progress = ConsoleProgress()
-    var exitCode: Int32 = 0, inputs: [URL] = [], entries: [IndexPage.Entry] = []
-    for (url, display) in notebooks {
+    var exitCode: Int32 = 0, inputs: [URL] = [], summaries: [NotebookSet.Member: BuildSummary] = [:]
+    for member in notebooks.members {
         let start = ContinuousClock.now
-        let summary = NotebookBuild.build(url, displayPath: display, options: buildOptions, progress: progress)
-        for diagnostic in summary.diagnostics { printError(diagnostic.description) }
-        for line in summary.divergedRuns { printError(line) }
-        for line in summary.failedClaims { printError(failOnClaims ? line : line.replacingOccurrences(of: ": error: ", with: ": warning: ")) }
-        let elapsed = (ContinuousClock.now - start).seconds
-        if summary.exitCode == 2 {
-            printError("\(display): not built (\(summary.diagnostics.filter { $0.severity == .error }.count) error(s)); the previous report is unchanged")
-        } else {
-            let held = summary.claimCount - summary.failedClaims.count
-            printError(String(format: "%@: wrote %@ in %.2f s (%d run(s) trained; %d of %d claim(s) hold)", display,
-                              summary.writtenFiles.first ?? "", elapsed, summary.trainedRuns.count, held, summary.claimCount))
-        }
+        let summary = NotebookBuild.build(member.url, displayPath: member.displayPath, options: buildOptions, progress: progress)
+        for line in summary.consoleLines(failOnClaims: failOnClaims, seconds: (ContinuousClock.now - start).seconds) { printError(line) }
         var code = summary.exitCode
         if code == 1 && !failOnClaims && summary.divergedRuns.isEmpty { code = 0 }
         exitCode = max(exitCode, code)
         inputs += summary.inputs
-        entries.append(indexEntry(url, summary, output: buildOptions.outputDirectory))
+        summaries[member] = summary
     }
-    // A folder of notebooks gets an index page beside its reports.
-    let folders = (paths.isEmpty ? ["notebooks"] : paths).filter { path in
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-    }
-    if !folders.isEmpty {
-        let index = buildOptions.outputDirectory.appendingPathComponent("index.html")
-        do {
-            try Data(IndexPage.render(folder: folders.joined(separator: ", "), entries: entries).utf8).write(to: index, options: .atomic)
-        } catch {
-            printError("folio: error: cannot write \(index.path): \(error.localizedDescription)")
-            exitCode = max(exitCode, 2)
-        }
+    do {
+        try notebooks.writeIndex(summaries, output: buildOptions.outputDirectory)
+    } catch {
+        printError("folio: error: cannot write \(buildOptions.outputDirectory.appendingPathComponent("index.html").path): \(error.localizedDescription)")
+        exitCode = max(exitCode, 2)
     }
     return (exitCode, inputs)
 }
 
-/// How the index page shows a notebook after its build.
-func indexEntry(_ url: URL, _ summary: BuildSummary, output: URL) -> IndexPage.Entry {
-    let name = url.deletingPathExtension().lastPathComponent
-    let built = modificationDate(output.appendingPathComponent(name + ".html"))
-    let errors = summary.diagnostics.filter { $0.severity == .error }.count
-    return IndexPage.Entry(
-        name: name, title: summary.title ?? name, built: built, claimsHeld: summary.claimCount - summary.failedClaims.count,
-        claimCount: summary.claimCount, errorCount: summary.exitCode == 2 ? max(errors, 1) : 0,
-        hasPDF: FileManager.default.fileExists(atPath: output.appendingPathComponent(name + ".pdf").path))
-}
-
-/// When `file` was last written; nil when it does not exist.
-func modificationDate(_ file: URL) -> Date? {
-    (try? FileManager.default.attributesOfItem(atPath: file.path))?[.modificationDate] as? Date
-}
-
-/// The Markdown files named, or found in named folders (sorted), with the path to show.
-func findNotebooks(_ paths: [String]) throws -> [(URL, String)] {
-    var found: [(URL, String)] = []
-    for path in paths.isEmpty ? ["notebooks"] : paths {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            printError("folio: error: \(path): no such file or folder")
-            throw ExitCode(2)
-        }
-        if isDirectory.boolValue {
-            let names = (try FileManager.default.contentsOfDirectory(atPath: path)).filter { $0.hasSuffix(".md") }.sorted()
-            found += names.map { (URL(fileURLWithPath: path).appendingPathComponent($0), (path as NSString).appendingPathComponent($0)) }
-        } else {
-            found.append((URL(fileURLWithPath: path), path))
-        }
-    }
-    if found.isEmpty {
-        printError("folio: error: no notebooks (.md files) in \(paths.isEmpty ? "notebooks" : paths.joined(separator: ", "))")
+/// The notebooks named, or found in named folders; a usage error (exit 2) when there are none.
+func findNotebooks(_ paths: [String]) throws -> NotebookSet {
+    switch NotebookSet.find(paths) {
+    case .success(let notebooks): return notebooks
+    case .failure(let failure):
+        printError("folio: error: \(failure)")
         throw ExitCode(2)
     }
-    return found
 }
 
 struct BuildCommand: ParsableCommand {
@@ -158,6 +111,7 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
+        stopCleanlyOnInterrupt(exitCode: 130)
         let code = try buildNotebooks(paths, options: options, failOnClaims: false).code
         if code != 0 { throw ExitCode(code) }
     }
@@ -174,6 +128,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
+        stopCleanlyOnInterrupt(exitCode: 130)
         let code = try buildNotebooks(paths, options: options, failOnClaims: true).code
         if code != 0 { throw ExitCode(code) }
     }
@@ -191,13 +146,14 @@ struct WatchCommand: ParsableCommand {
     @OptionGroup var options: BuildOptionGroup
 
     func run() throws {
+        stopCleanlyOnInterrupt(exitCode: 0)
         var watched = [URL(fileURLWithPath: path)]
         var lastModified: [Date?] = []
         while true {
-            if watched.map(modificationDate) != lastModified {
+            if watched.map(NotebookSet.modificationDate) != lastModified {
                 let inputs = (try? buildNotebooks([path], options: options, failOnClaims: false))?.inputs ?? []
                 watched = [URL(fileURLWithPath: path)] + inputs
-                lastModified = watched.map(modificationDate)
+                lastModified = watched.map(NotebookSet.modificationDate)
                 printError("watching \(watched.map(\.lastPathComponent).joined(separator: ", ")) for changes (Ctrl-C stops)")
             }
             Thread.sleep(forTimeInterval: 0.3)

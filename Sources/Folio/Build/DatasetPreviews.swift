@@ -68,7 +68,7 @@ enum DatasetPreviews {
         guard let checksum = ResultCache.checksum(preview), let data = try? ResultCache.encoder().encode(Entry(checksum: checksum, preview: preview))
         else { return }
         try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try? data.write(to: file, options: .atomic)
+        try? AtomicFile.write(data, to: file)
     }
 
     static func makePreview(training: Dataset, test: Dataset?, name: String, samples: Int) -> DatasetPreview {

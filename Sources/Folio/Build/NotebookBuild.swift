@@ -30,34 +30,6 @@ public struct BuildOptions: Sendable {
     }
 }
 
-/// What a build did and found.
-public struct BuildSummary: Sendable {
-    public var notebook: String
-    /// Errors and warnings in the notebook or its data, compiler-style.
-    public var diagnostics: [Diagnostic]
-    /// One located line per failed `{expect}` claim, with both sides' values.
-    public var failedClaims: [String]
-    /// Claims checked.
-    public var claimCount: Int
-    /// Runs whose loss became NaN or infinite (without `may_diverge: true`).
-    public var divergedRuns: [String]
-    /// Runs trained in this build (the rest came from the cache).
-    public var trainedRuns: [String]
-    /// Files written.
-    public var writtenFiles: [String]
-    /// Files besides the notebook that the build read (its bibliography).
-    public var inputs: [URL] = []
-    /// The report's title (the front matter's, else the notebook's name).
-    public var title: String?
-
-    /// 2 for notebook or data errors (nothing written), 1 for a failed claim or a
-    /// diverged run (report written), else 0.
-    public var exitCode: Int32 {
-        if diagnostics.contains(where: { $0.severity == .error }) { return 2 }
-        return failedClaims.isEmpty && divergedRuns.isEmpty ? 0 : 1
-    }
-}
-
 /// Builds one notebook into `output/<name>.html`, `output/<name>.json` and
 /// `output/<name>/figure-N.svg`.
 public enum NotebookBuild {
@@ -74,6 +46,7 @@ public enum NotebookBuild {
         summary.title = notebook.frontMatter.title
         // Planned even when reading found mistakes, so that one build reports them all.
         let runs = Planner.plan(notebook, &diagnostics)
+        summary.inputs += dataFiles(runs, baseDirectory: options.workingDirectory)
         guard !diagnostics.hasErrors else {
             summary.diagnostics = diagnostics.sorted
             return summary
@@ -120,6 +93,16 @@ public enum NotebookBuild {
         return summary
     }
 
+    /// The data-set files the runs read, each once.
+    static func dataFiles(_ runs: [PlannedRun], baseDirectory: URL) -> [URL] {
+        var seen = Set<String>()
+        return runs.flatMap { run in
+            let directory = DataLocation.directory(for: run.spec.dataset, path: run.spec.path, baseDirectory: baseDirectory)
+            guard seen.insert("\(run.spec.dataset.rawValue)|\(directory)").inserted else { return [URL]() }
+            return DataLocation.files(for: run.spec.dataset, directory: directory).map { URL(fileURLWithPath: $0.path) }
+        }
+    }
+
     /// Writes the page, the results and the figures, each to a temporary file renamed into
     /// place, so a reader never sees half a report.
     static func write(_ report: RenderedReport, results: [RunResult], notebook: Notebook, options: BuildOptions) throws -> [String] {
@@ -129,7 +112,7 @@ public enum NotebookBuild {
         var written: [String] = []
         for (index, svg) in report.figures.enumerated() {
             let url = figureDirectory.appendingPathComponent("figure-\(index + 1).svg")
-            try Data((svg + "\n").utf8).write(to: url, options: .atomic)
+            try AtomicFile.write(Data((svg + "\n").utf8), to: url)
             written.append(url.path)
         }
         // Figures of an earlier build that no longer exist.
@@ -139,9 +122,9 @@ public enum NotebookBuild {
             }
         }
         let json = options.outputDirectory.appendingPathComponent(notebook.name + ".json")
-        try resultsJSON(results, notebook: notebook).write(to: json, options: .atomic)
+        try AtomicFile.write(resultsJSON(results, notebook: notebook), to: json)
         let html = options.outputDirectory.appendingPathComponent(notebook.name + ".html")
-        try Data(report.html.utf8).write(to: html, options: .atomic)
+        try AtomicFile.write(Data(report.html.utf8), to: html)
         return [html.path, json.path] + written
     }
 

@@ -55,7 +55,7 @@ struct ResultCache: Sendable {
         let recordData = try Self.encoder().encode(record)
         let entry = Entry(key: key, checksum: SHA256.hex(recordData), record: record)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("runs"), withIntermediateDirectories: true)
-        try Self.encoder().encode(entry).write(to: file(key), options: .atomic)
+        try AtomicFile.write(Self.encoder().encode(entry), to: file(key))
     }
 }
 
@@ -69,21 +69,31 @@ enum DataLocation {
         return directory.hasPrefix("/") ? directory : baseDirectory.appendingPathComponent(directory).path
     }
 
-    /// Name, size and modification time of every file in the folder (and CIFAR's
-    /// sub-folder): cheap to compute, and changes whenever the data is replaced.
-    static func fingerprint(for source: DataSource, directory: String) -> String {
-        if source.isSynthetic { return "\(source.rawValue)-synthetic-v1" }
-        var parts: [String] = []
+    /// The regular files of the folder (and CIFAR's sub-folder), sorted, with their
+    /// attributes; none for a generated data set.
+    static func files(for source: DataSource, directory: String) -> [(path: String, name: String, attributes: [FileAttributeKey: Any])] {
+        guard !source.isSynthetic else { return [] }
+        var files: [(String, String, [FileAttributeKey: Any])] = []
         for folder in [directory, directory + "/cifar-10-batches-bin"] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() {
                 let path = folder + "/" + name
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                       attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-                let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                parts.append("\(name):\(size):\(Int64(modified))")
+                files.append((path, name, attributes))
             }
+        }
+        return files
+    }
+
+    /// Name, size and modification time of every file in the folder (and CIFAR's
+    /// sub-folder): cheap to compute, and changes whenever the data is replaced.
+    static func fingerprint(for source: DataSource, directory: String) -> String {
+        if source.isSynthetic { return "\(source.rawValue)-synthetic-v1" }
+        let parts = files(for: source, directory: directory).map { file in
+            let size = (file.attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let modified = (file.attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(file.name):\(size):\(Int64(modified))"
         }
         return source.rawValue + "|" + parts.joined(separator: ",")
     }

@@ -3,7 +3,9 @@ import NeuralNet
 
 /// Hears about training progress; the command line draws it.
 public protocol ProgressSink: AnyObject, Sendable {
-    /// A run's seed started training (`total` seeds are to be trained in this build).
+    /// The build will train `seeds` run seeds (the rest of its `total` come from the cache).
+    func willTrain(seeds: Int, of total: Int)
+    /// A run's seed started training.
     func started(run: String, seed: UInt64, epochs: Int, stepsPerEpoch: Int)
     /// A step finished.
     func step(run: String, seed: UInt64, epoch: Int, step: Int)
@@ -11,6 +13,10 @@ public protocol ProgressSink: AnyObject, Sendable {
     func epoch(run: String, seed: UInt64, metrics: EpochMetrics, epochs: Int)
     /// A run's seed finished (or stopped on divergence).
     func finished(run: String, seed: UInt64)
+}
+
+extension ProgressSink {
+    public func willTrain(seeds: Int, of total: Int) {}
 }
 
 /// Trains what the cache does not hold, `jobs` runs at a time.
@@ -54,6 +60,7 @@ final class Runner: @unchecked Sendable {
                 }
             }
         }
+        progress?.willTrain(seeds: work.count, of: records.reduce(0) { $0 + $1.count })
         if jobs > 1 { Engine.setMatrixThreads(1) }
         let queue = WorkQueue(work: work, records: records)
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(work.count, 1))) { _ in

@@ -1,22 +1,21 @@
 import Foundation
-@_exported import TestSupport
 
 /// The `folio` binary built beside the test bundle, run as a user would.
-enum FolioProcess {
-    struct Result {
-        var status: Int32
-        var standardOutput: String
-        var standardError: String
+public enum FolioProcess {
+    public struct Result {
+        public var status: Int32
+        public var standardOutput: String
+        public var standardError: String
     }
 
     /// The build products folder (`.build/debug` or `.build/release`).
-    static var productsDirectory: URL {
+    public static var productsDirectory: URL {
         let bundle = Bundle.main.bundleURL
         return bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
     }
 
     /// Runs `folio arguments` in `directory` with `environment` added, and waits for it.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("folio")
         process.arguments = arguments

@@ -1,0 +1,2 @@
+// Every test file sees the shared helpers (TemporaryDirectory, FolioProcess, ...).
+@_exported import TestSupport
