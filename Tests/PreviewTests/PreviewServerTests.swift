@@ -2,6 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
+/// The tag the preview adds to every page it serves.
+enum LiveScriptTag {
+    static let tag = "<script src=\"/_folio/live.js\"></script>"
+}
+
 /// `folio preview` run as a user would: what it serves, what it refuses, where it listens,
 /// and how it stops.
 @Suite(.serialized) struct PreviewServerTests {
@@ -52,6 +57,38 @@ import TestSupport
         #expect(Self.listeningAddresses(port: port) == ["127.0.0.1"])
         #expect(preview.interrupt() == 0)
         #expect(preview.standardError.hasSuffix("stopped\n"))
+    }
+
+    /// A folder: `/` is its index page, a notebook not built yet has a placeholder page, and
+    /// the files written are byte for byte those of `folio build`.
+    @Test func aFolderServesItsIndexAndWritesWhatBuildWrites() throws {
+        let directory = TemporaryDirectory()
+        _ = try FolioProcess.run(["new", "nb/alpha"], in: directory.url)
+        directory.write("nb/beta.md", Array("# Beta\n\n```{plot}\nruns: nothing\n```\n".utf8))
+        let preview = try PreviewProcess(["nb", "--port", "0", "-o", "served"], in: directory.url)
+        #expect(preview.waitFor("nb/beta.md: not built (1 error(s)); the previous report is unchanged"), "\(preview.standardError)")
+        let port = try #require(preview.port)
+        // The terminal shows each diagnostic with its line and a caret, as the page does.
+        #expect(preview.standardError.contains("nb/beta.md:4:7: error: no run or experiment 'nothing'"))
+        #expect(preview.standardError.contains("\n4 | runs: nothing\n  |       ^\n"), "\(preview.standardError)")
+
+        let index = try RawHTTP.get("/", port: port)
+        #expect(index.status == 200)
+        #expect(index.body.contains("<title>Notebooks in nb</title>"))
+        #expect(index.body.contains("<a href=\"alpha.html\">Alpha</a>"))
+        #expect(index.body.contains("last build stopped by 1 error"))
+        #expect(index.body.contains(LiveScriptTag.tag))
+        let placeholder = try RawHTTP.get("/beta.html", port: port)
+        #expect(placeholder.status == 200)
+        #expect(placeholder.body.contains("beta.md has no report yet."))
+        #expect(preview.interrupt() == 0)
+
+        let built = try FolioProcess.run(["build", "nb", "-o", "built"], in: directory.url)
+        #expect(built.status == 2)
+        for file in ["alpha.html", "alpha.json", "alpha/figure-1.svg"] {
+            let served = try Data(contentsOf: directory.url.appendingPathComponent("served/" + file))
+            #expect(served == (try Data(contentsOf: directory.url.appendingPathComponent("built/" + file))), "\(file)")
+        }
     }
 
     @Test func aBusyPortIsAnErrorNamingIt() throws {
