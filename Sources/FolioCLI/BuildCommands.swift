@@ -11,8 +11,12 @@ struct BuildOptionGroup: ParsableArguments {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a front-matter param, e.g. --set epochs=2. Repeatable.", valueName: "name=value"))
     var settings: [String] = []
 
-    @Flag(help: "Train every run again instead of reusing cached results (the cache is refreshed).")
-    var noCache = false
+    @Flag(name: [.customLong("refresh"), .customLong("no-cache")],
+          help: "Train every run again, reusing neither the cache nor the results committed in the output folder (the cache is refreshed).")
+    var refresh = false
+
+    @Flag(help: "Train even when the plan estimates more than an hour of training.")
+    var yes = false
 
     @Option(help: "Independent runs to train at once (each then uses one core for matrix products).")
     var jobs: Int = 1
@@ -39,7 +43,7 @@ struct BuildOptionGroup: ParsableArguments {
         return result
     }
 
-    func buildOptions() throws -> BuildOptions {
+    func buildOptions(shard: (index: Int, count: Int)? = nil) throws -> BuildOptions {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var printer: String?
         if pdf {
@@ -53,16 +57,18 @@ struct BuildOptionGroup: ParsableArguments {
         return BuildOptions(
             outputDirectory: URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL,
             cacheDirectory: URL(fileURLWithPath: cacheDir, relativeTo: cwd).standardizedFileURL,
-            overrides: try overrides(), useCache: !noCache, jobs: jobs, workingDirectory: cwd, pdfPrinter: printer)
+            overrides: try overrides(), useCache: !refresh, jobs: jobs, workingDirectory: cwd, pdfPrinter: printer, shard: shard,
+            trainingLimitSeconds: yes ? nil : 3600)
     }
 }
 
 /// Builds notebooks and reports what happened; returns the exit code and the files the
 /// builds read besides the notebooks.
 @discardableResult
-func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: Bool) throws -> (code: Int32, inputs: [URL]) {
+func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: Bool, shard: (index: Int, count: Int)? = nil) throws
+    -> (code: Int32, inputs: [URL]) {
     let notebooks = try findNotebooks(paths)
-    let buildOptions = try options.buildOptions()
+    let buildOptions = try options.buildOptions(shard: shard)
     let progress = ConsoleProgress()
     var exitCode: Int32 = 0, inputs: [URL] = [], summaries: [NotebookSet.Member: BuildSummary] = [:]
     for member in notebooks.members {
@@ -76,7 +82,7 @@ func buildNotebooks(_ paths: [String], options: BuildOptionGroup, failOnClaims: 
         summaries[member] = summary
     }
     do {
-        try notebooks.writeIndex(summaries, output: buildOptions.outputDirectory)
+        if shard == nil { try notebooks.writeIndex(summaries, output: buildOptions.outputDirectory) }
     } catch {
         printError("folio: error: cannot write \(buildOptions.outputDirectory.appendingPathComponent("index.html").path): \(error.localizedDescription)")
         exitCode = max(exitCode, 2)
@@ -102,7 +108,13 @@ struct BuildCommand: ParsableCommand {
             Writes <output>/<name>.html, <output>/<name>.json (every run's spec and per-epoch metrics) and \
             <output>/<name>/figure-N.svg; with --pdf also <output>/<name>.pdf; for a folder also \
             <output>/index.html listing its notebooks. A notebook with errors writes nothing: the previous \
-            report stays. Failed claims are shown in the report and as warnings; use `folio check` to fail on them.
+            report stays. Failed claims are shown in the report and as warnings; use `folio check` to fail on them. \
+            Results come from the cache (.folio/) or from the results committed in <output>/<name>.json when \
+            their run, seed, data and engine version match; --refresh trains everything again. Before training \
+            it prints the plan ("47 runs: 40 cached, 7 to train, about 2 min"; `folio plan` lists it) and stops \
+            when training would take more than an hour, unless --yes. With --shard K/N it trains only the K-th \
+            of N slices of the runs into the cache and writes nothing else; merge the caches with \
+            `folio cache import`, then build.
             """)
 
     @Argument(help: "Notebooks, or folders of notebooks (default: notebooks).")
@@ -110,9 +122,23 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var options: BuildOptionGroup
 
+    @Option(help: ArgumentHelp("Train only slice K of N (1-based) of the runs into the cache, balanced by estimated cost; write no report.", valueName: "K/N"))
+    var shard: String?
+
+    func validate() throws { _ = try parsedShard() }
+
+    func parsedShard() throws -> (index: Int, count: Int)? {
+        guard let shard else { return nil }
+        let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, count <= 10_000, (1...count).contains(index) else {
+            throw ValidationError("--shard needs K/N with 1 ≤ K ≤ N (e.g. 2/4), not '\(shard)'")
+        }
+        return (index, count)
+    }
+
     func run() throws {
         stopCleanlyOnInterrupt(exitCode: 130)
-        let code = try buildNotebooks(paths, options: options, failOnClaims: false).code
+        let code = try buildNotebooks(paths, options: options, failOnClaims: false, shard: try parsedShard()).code
         if code != 0 { throw ExitCode(code) }
     }
 }
@@ -120,16 +146,52 @@ struct BuildCommand: ParsableCommand {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Build, then exit 1 if any {expect} claim failed or a run diverged.")
+        abstract: "Build, then exit 1 if any {expect} claim failed or a run diverged.",
+        discussion: """
+            With --compare-to DIR it also exits 1 when the results written differ from DIR/<name>.json (wall \
+            times aside), naming each run, seed, epoch and metric: CI re-runs the notebooks with --refresh and \
+            compares with the committed output/ to catch a stale report. --tolerance allows for machines whose \
+            BLAS rounds differently.
+            """)
 
     @Argument(help: "Notebooks, or folders of notebooks (default: notebooks).")
     var paths: [String] = []
 
     @OptionGroup var options: BuildOptionGroup
 
+    @Option(help: ArgumentHelp("Compare the results written with the results files in this folder.", valueName: "folder"))
+    var compareTo: String?
+
+    @Option(help: "Largest absolute difference of a number allowed by --compare-to.")
+    var tolerance: Double = 0
+
+    func validate() throws {
+        guard tolerance >= 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a number ≥ 0") }
+    }
+
     func run() throws {
         stopCleanlyOnInterrupt(exitCode: 130)
-        let code = try buildNotebooks(paths, options: options, failOnClaims: true).code
+        var code = try buildNotebooks(paths, options: options, failOnClaims: true).code
+        if let compareTo, code != 2 {
+            let output = try options.buildOptions().outputDirectory
+            for member in try findNotebooks(paths).members {
+                let committed = URL(fileURLWithPath: compareTo).appendingPathComponent(member.name + ".json")
+                let written = output.appendingPathComponent(member.name + ".json")
+                guard let old = try? Data(contentsOf: committed) else {
+                    printError("\(committed.path): error: no committed results to compare with")
+                    code = max(code, 1)
+                    continue
+                }
+                let differences = ResultsComparison.differences(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
+                for difference in differences { printError("\(committed.path): error: stale: \(difference)") }
+                if differences.isEmpty {
+                    printError("\(committed.path): the committed results match the new ones")
+                } else {
+                    printError("\(committed.path): \(differences.count) difference(s); the committed report is stale: rebuild it (make report) and commit output/")
+                    code = max(code, 1)
+                }
+            }
+        }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -17,6 +17,12 @@ final class ConsoleProgress: ProgressSink, @unchecked Sendable {
 
     private static func key(_ run: String, _ seed: UInt64) -> String { "\(run) (seed \(seed))" }
 
+    func planned(_ summary: BuildPlan.Summary) {
+        // A warm rebuild says nothing here: the line after the build says it trained nothing.
+        guard summary.seedsToTrain > 0 || summary.frozen > 0 else { return }
+        printError("\(summary)")
+    }
+
     func started(run: String, seed: UInt64, epochs: Int, stepsPerEpoch: Int) {
         lock.withLock {
             active.append((Self.key(run, seed), 1, epochs, 0, stepsPerEpoch))

@@ -9,7 +9,7 @@ struct FolioCommand: ParsableCommand {
             Exit codes: 0 success; 1 a failed expectation or a diverged run; 2 a notebook or usage error.
             """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, WatchCommand.self, PreviewCommand.self, NewCommand.self, CleanCommand.self, BenchCommand.self])
+        subcommands: [BuildCommand.self, CheckCommand.self, PlanCommand.self, WatchCommand.self, PreviewCommand.self, NewCommand.self, CacheCommand.self, CleanCommand.self, BenchCommand.self])
 }
 
 /// Runs the command, mapping ArgumentParser's usage-error code (64) to Folio's 2.

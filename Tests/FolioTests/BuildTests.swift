@@ -134,10 +134,14 @@ import Testing
         let range = text.range(of: #""loss":\d"#, options: .regularExpression)!
         text.replaceSubrange(range, with: "\"loss\":7")
         try text.write(to: victim, atomically: true, encoding: .utf8)
+        // The results file written beside the report would supply the run (it is frozen).
+        let results = directory.url.appendingPathComponent("output/notes.json")
+        try FileManager.default.removeItem(at: results)
         let afterEdit = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         #expect(trainedCount(afterEdit) == 1, "\(afterEdit.standardError)")
         // A truncated file likewise.
         try Data("{\"key\":".utf8).write(to: victim)
+        try FileManager.default.removeItem(at: results)
         let afterTruncation = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         #expect(trainedCount(afterTruncation) == 1)
         #expect(afterTruncation.status == 0)
@@ -192,7 +196,11 @@ import Testing
         let clean = try FolioProcess.run(["clean"], in: directory.url)
         #expect(clean.status == 0)
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(".folio").path))
-        let rebuilt = try FolioProcess.run(["build", "notes.md"], in: directory.url)
+        // The results committed beside the report still hold every run.
+        let frozen = try FolioProcess.run(["build", "notes.md"], in: directory.url)
+        #expect(trainedCount(frozen) == 0)
+        #expect(frozen.standardError.hasPrefix("3 runs: 0 cached, 3 frozen, 0 to train\n"), "\(frozen.standardError)")
+        let rebuilt = try FolioProcess.run(["build", "notes.md", "--refresh"], in: directory.url)
         #expect(trainedCount(rebuilt) == 3)
     }
 

@@ -20,6 +20,8 @@ public struct BuildSummary: Sendable {
     public var inputs: [URL] = []
     /// The report's title (the front matter's, else the notebook's name).
     public var title: String?
+    /// `2/4` when the build trained one shard into the cache and wrote no report.
+    public var shard: String?
 
     /// 2 for notebook or data errors (nothing written), 1 for a failed claim or a
     /// diverged run (report written), else 0.
@@ -34,7 +36,10 @@ public struct BuildSummary: Sendable {
     public func consoleLines(failOnClaims: Bool, seconds: Double, diagnostic: (Diagnostic) -> String = \.description) -> [String] {
         var lines = diagnostics.map(diagnostic) + divergedRuns
         lines += failedClaims.map { failOnClaims ? $0 : $0.replacingOccurrences(of: ": error: ", with: ": warning: ") }
-        if exitCode == 2 {
+        if let shard, exitCode != 2 {
+            lines.append(String(format: "%@: shard %@ trained %d run(s) into the cache in %.2f s (no report written)", notebook, shard,
+                                trainedRuns.count, seconds))
+        } else if exitCode == 2 {
             lines.append("\(notebook): not built (\(diagnostics.filter { $0.severity == .error }.count) error(s)); the previous report is unchanged")
         } else {
             lines.append(String(format: "%@: wrote %@ in %.2f s (%d run(s) trained; %d of %d claim(s) hold)", notebook,

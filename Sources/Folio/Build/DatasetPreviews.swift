@@ -32,7 +32,7 @@ enum DatasetPreviews {
             let key = directive.dataset + "|" + (directive.path ?? "")
             if previews[key] != nil { continue }
             let directory = DataLocation.directory(for: source, path: directive.path, baseDirectory: options.workingDirectory)
-            let fingerprint = DataLocation.fingerprint(for: source, directory: directory)
+            let fingerprint = loader.fingerprints.fingerprint(for: source, directory: directory)
             let cacheFile = options.cacheDirectory.appendingPathComponent(
                 "datasets/" + SHA256.hex(Array("\(fingerprint)|\(directive.samplesPerClass)|preview-2".utf8)) + ".json")
             if options.useCache, let cached = load(cacheFile) {

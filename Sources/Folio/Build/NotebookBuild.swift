@@ -9,7 +9,8 @@ public struct BuildOptions: Sendable {
     public var cacheDirectory: URL
     /// `--set name=value` overrides of front-matter params.
     public var overrides: [String: String]
-    /// False with `--no-cache`: everything trains again (and the cache is refreshed).
+    /// False with `--refresh` (`--no-cache`): everything trains again, neither the cache nor
+    /// the committed results are reused (the cache is refreshed).
     public var useCache: Bool
     /// Independent runs trained at once.
     public var jobs: Int
@@ -17,10 +18,19 @@ public struct BuildOptions: Sendable {
     public var workingDirectory: URL
     /// The Chromium to print `<name>.pdf` with (`--pdf`), or nil for no PDF.
     public var pdfPrinter: String?
+    /// `--shard K/N`: train only the K-th (1-based) of N slices of the runs into the cache,
+    /// and write no report.
+    public var shard: (index: Int, count: Int)?
+    /// A build whose training is estimated to take longer stops before training, saying so
+    /// (`--yes` lifts it); nil for no limit.
+    public var trainingLimitSeconds: Double? = 3600
 
     public init(outputDirectory: URL, cacheDirectory: URL, overrides: [String: String] = [:], useCache: Bool = true,
-                jobs: Int = 1, workingDirectory: URL, pdfPrinter: String? = nil) {
+                jobs: Int = 1, workingDirectory: URL, pdfPrinter: String? = nil, shard: (index: Int, count: Int)? = nil,
+                trainingLimitSeconds: Double? = 3600) {
         self.pdfPrinter = pdfPrinter
+        self.shard = shard
+        self.trainingLimitSeconds = trainingLimitSeconds
         self.outputDirectory = outputDirectory
         self.cacheDirectory = cacheDirectory
         self.overrides = overrides
@@ -33,32 +43,82 @@ public struct BuildOptions: Sendable {
 /// Builds one notebook into `output/<name>.html`, `output/<name>.json` and
 /// `output/<name>/figure-N.svg`.
 public enum NotebookBuild {
-    public static func build(_ url: URL, displayPath: String, options: BuildOptions, progress: ProgressSink?) -> BuildSummary {
-        var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
-                                   trainedRuns: [], writtenFiles: [])
+    /// A notebook read and planned: its runs, where each seed's result comes from, and the
+    /// runner that will train the rest.
+    struct Prepared {
+        var notebook: Notebook
+        var plan: BuildPlan
+        var runner: Runner
+    }
+
+    /// Reads and plans the notebook; nil (with the diagnostics in `summary`) when it has errors.
+    static func prepare(_ url: URL, displayPath: String, options: BuildOptions, progress: ProgressSink?,
+                        _ summary: inout BuildSummary, _ diagnostics: inout Diagnostics) -> Prepared? {
         let (parsed, parseDiagnostics) = NotebookParser.parse(contentsOf: url, file: displayPath, overrides: options.overrides)
-        var diagnostics = parseDiagnostics
-        guard let notebook = parsed else {
-            summary.diagnostics = diagnostics.sorted
-            return summary
-        }
+        diagnostics = parseDiagnostics
+        guard let notebook = parsed else { return nil }
         summary.inputs = notebook.inputs
         summary.title = notebook.frontMatter.title
         // Planned even when reading found mistakes, so that one build reports them all.
         let runs = Planner.plan(notebook, &diagnostics)
         summary.inputs += dataFiles(runs, baseDirectory: options.workingDirectory)
-        guard !diagnostics.hasErrors else {
+        guard !diagnostics.hasErrors else { return nil }
+        let frozen = options.useCache
+            ? ResultsFile.load(options.outputDirectory.appendingPathComponent(notebook.name + ".json"))?.recordsByKey ?? [:] : [:]
+        let runner = Runner(cache: ResultCache(directory: options.cacheDirectory), useCache: options.useCache, frozen: frozen,
+                            jobs: options.jobs, baseDirectory: options.workingDirectory, progress: progress)
+        return Prepared(notebook: notebook, plan: runner.plan(runs), runner: runner)
+    }
+
+    /// The notebook's plan without training anything (`folio plan`); nil with diagnostics
+    /// when the notebook has errors.
+    public static func plan(_ url: URL, displayPath: String, options: BuildOptions) -> (PlanReport?, [Diagnostic]) {
+        var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
+                                   trainedRuns: [], writtenFiles: [])
+        var diagnostics = Diagnostics()
+        guard let prepared = prepare(url, displayPath: displayPath, options: options, progress: nil, &summary, &diagnostics) else {
+            return (nil, diagnostics.sorted)
+        }
+        return (PlanReport(notebook: displayPath, plan: prepared.plan, shards: options.shard?.count), diagnostics.sorted)
+    }
+
+    public static func build(_ url: URL, displayPath: String, options: BuildOptions, progress: ProgressSink?) -> BuildSummary {
+        var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
+                                   trainedRuns: [], writtenFiles: [])
+        var diagnostics = Diagnostics()
+        guard let prepared = prepare(url, displayPath: displayPath, options: options, progress: progress, &summary, &diagnostics) else {
             summary.diagnostics = diagnostics.sorted
             return summary
         }
-        let runner = Runner(cache: ResultCache(directory: options.cacheDirectory), useCache: options.useCache, jobs: options.jobs,
-                            baseDirectory: options.workingDirectory, progress: progress)
+        let (notebook, plan, runner) = (prepared.notebook, prepared.plan, prepared.runner)
+        let shardKeys = options.shard.map { plan.shard($0.index, of: $0.count) }
+        var planSummary = plan.summary
+        if let shardKeys {
+            let seeds = plan.runs.flatMap(\.seeds).filter { $0.status == .train && shardKeys.contains($0.key) }
+            planSummary.seedsToTrain = seeds.count
+            planSummary.estimatedSeconds = seeds.reduce(0) { $0 + $1.estimatedSeconds }
+        }
+        progress?.planned(planSummary)
+        if let limit = options.trainingLimitSeconds, planSummary.estimatedSeconds > limit {
+            let largest = plan.runs.max { $0.secondsToTrain < $1.secondsToTrain }!
+            diagnostics.error(largest.run.location, "this build would train \(planSummary.seedsToTrain) run seed(s) for about \(BuildPlan.Summary.duration(planSummary.estimatedSeconds)) (the most, about \(BuildPlan.Summary.duration(largest.secondsToTrain)), in run \(largest.run.name)), more than the limit of \(BuildPlan.Summary.duration(limit)); pass --yes to train anyway, or shorten it (e.g. --set epochs=2, fewer swept values, or --shard K/N on several machines)")
+            summary.diagnostics = diagnostics.sorted
+            return summary
+        }
+        if let shard = options.shard {
+            summary.shard = "\(shard.index)/\(shard.count)"
+            let outcome = runner.run(plan, only: shardKeys)
+            diagnostics.append(contentsOf: outcome.diagnostics)
+            summary.trainedRuns = outcome.trained
+            summary.diagnostics = diagnostics.sorted
+            return summary
+        }
         let previews = DatasetPreviews.make(notebook, options: options, loader: runner, &diagnostics)
         guard !diagnostics.hasErrors else {
             summary.diagnostics = diagnostics.sorted
             return summary
         }
-        let outcome = runner.run(runs)
+        let outcome = runner.run(plan)
         diagnostics.append(contentsOf: outcome.diagnostics)
         summary.trainedRuns = outcome.trained
         guard !diagnostics.hasErrors else {
@@ -76,7 +136,8 @@ public enum NotebookBuild {
             summary.failedClaims.append("\(claim.location): error: claim failed: \(claim.text) (\(NumberFormat.significant(left, 4)) \(claim.comparison) \(NumberFormat.significant(right, 4)) is false)")
         }
         do {
-            summary.writtenFiles = try write(report, results: outcome.results, notebook: notebook, options: options)
+            let keys = Dictionary(plan.runs.map { ($0.run.name, $0.seeds.map(\.key)) }, uniquingKeysWith: { first, _ in first })
+            summary.writtenFiles = try write(report, results: outcome.results, keys: keys, notebook: notebook, options: options)
         } catch {
             diagnostics.error(SourceLocation(file: displayPath, line: 1, column: 1), "cannot write the report: \(error.localizedDescription)")
         }
@@ -105,7 +166,8 @@ public enum NotebookBuild {
 
     /// Writes the page, the results and the figures, each to a temporary file renamed into
     /// place, so a reader never sees half a report.
-    static func write(_ report: RenderedReport, results: [RunResult], notebook: Notebook, options: BuildOptions) throws -> [String] {
+    static func write(_ report: RenderedReport, results: [RunResult], keys: [String: [String]], notebook: Notebook,
+                      options: BuildOptions) throws -> [String] {
         let manager = FileManager.default
         let figureDirectory = options.outputDirectory.appendingPathComponent(notebook.name)
         try manager.createDirectory(at: figureDirectory, withIntermediateDirectories: true)
@@ -122,30 +184,9 @@ public enum NotebookBuild {
             }
         }
         let json = options.outputDirectory.appendingPathComponent(notebook.name + ".json")
-        try AtomicFile.write(resultsJSON(results, notebook: notebook), to: json)
+        try AtomicFile.write(ResultsFile(results, notebook: notebook, keys: keys).encoded(), to: json)
         let html = options.outputDirectory.appendingPathComponent(notebook.name + ".html")
         try AtomicFile.write(Data(report.html.utf8), to: html)
         return [html.path, json.path] + written
-    }
-
-    struct ResultsFile: Encodable {
-        struct Run: Encodable {
-            var name: String
-            var experiment: String
-            var spec: RunSpec
-            var seeds: [SeedRecord]
-        }
-        var notebook: String
-        var engine: String
-        var runs: [Run]
-    }
-
-    static func resultsJSON(_ results: [RunResult], notebook: Notebook) throws -> Data {
-        let file = ResultsFile(notebook: notebook.name, engine: Engine.version, runs: results.map {
-            ResultsFile.Run(name: $0.name, experiment: $0.run.experiment, spec: $0.run.spec, seeds: $0.seeds)
-        })
-        let encoder = ResultCache.encoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(file)
     }
 }

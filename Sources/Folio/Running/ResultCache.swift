@@ -59,7 +59,7 @@ struct ResultCache: Sendable {
     }
 }
 
-/// Where a data set's files are and what identifies their contents.
+/// Where a data set's files are.
 enum DataLocation {
     /// The folder a spec reads from: its `path`, else `$FOLIO_DATA/<name>`, else the default.
     static func directory(for source: DataSource, path: String?, baseDirectory: URL) -> String {
@@ -69,32 +69,20 @@ enum DataLocation {
         return directory.hasPrefix("/") ? directory : baseDirectory.appendingPathComponent(directory).path
     }
 
-    /// The regular files of the folder (and CIFAR's sub-folder), sorted, with their
-    /// attributes; none for a generated data set.
-    static func files(for source: DataSource, directory: String) -> [(path: String, name: String, attributes: [FileAttributeKey: Any])] {
+    /// The regular files of the folder (and CIFAR's sub-folder), sorted by name; none for a
+    /// generated data set.
+    static func files(for source: DataSource, directory: String) -> [(path: String, name: String)] {
         guard !source.isSynthetic else { return [] }
-        var files: [(String, String, [FileAttributeKey: Any])] = []
+        var files: [(String, String)] = []
         for folder in [directory, directory + "/cifar-10-batches-bin"] {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for name in names.sorted() {
                 let path = folder + "/" + name
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                       attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-                files.append((path, name, attributes))
+                files.append((path, name))
             }
         }
         return files
-    }
-
-    /// Name, size and modification time of every file in the folder (and CIFAR's
-    /// sub-folder): cheap to compute, and changes whenever the data is replaced.
-    static func fingerprint(for source: DataSource, directory: String) -> String {
-        if source.isSynthetic { return "\(source.rawValue)-synthetic-v1" }
-        let parts = files(for: source, directory: directory).map { file in
-            let size = (file.attributes[.size] as? NSNumber)?.int64Value ?? 0
-            let modified = (file.attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            return "\(file.name):\(size):\(Int64(modified))"
-        }
-        return source.rawValue + "|" + parts.joined(separator: ",")
     }
 }

@@ -3,6 +3,9 @@ import NeuralNet
 
 /// Hears about training progress; the command line draws it.
 public protocol ProgressSink: AnyObject, Sendable {
+    /// The build's plan is made: how many runs are cached, frozen and to train, and about
+    /// how long training will take.
+    func planned(_ summary: BuildPlan.Summary)
     /// The build will train `seeds` run seeds (the rest of its `total` come from the cache).
     func willTrain(seeds: Int, of total: Int)
     /// A run's seed started training.
@@ -16,10 +19,12 @@ public protocol ProgressSink: AnyObject, Sendable {
 }
 
 extension ProgressSink {
+    public func planned(_ summary: BuildPlan.Summary) {}
     public func willTrain(seeds: Int, of total: Int) {}
 }
 
-/// Trains what the cache does not hold, `jobs` runs at a time.
+/// Plans a build's runs (cached, frozen or to train, with estimates) and trains what is to
+/// train, `jobs` seeds at a time.
 final class Runner: @unchecked Sendable {
     struct Outcome {
         var results: [RunResult]
@@ -29,35 +34,73 @@ final class Runner: @unchecked Sendable {
 
     let cache: ResultCache
     let useCache: Bool
+    let frozen: [String: SeedRecord]
+    let fingerprints: DataFingerprints
     let jobs: Int
     let baseDirectory: URL
     let progress: ProgressSink?
+    let costModel = CostModel()
     private let lock = NSLock()
     private var datasets: [String: Result<Dataset, DataError>] = [:]
 
-    init(cache: ResultCache, useCache: Bool, jobs: Int, baseDirectory: URL, progress: ProgressSink?) {
+    /// `frozen`: records by key from the committed results file; with `useCache` false
+    /// neither they nor the cache are used.
+    init(cache: ResultCache, useCache: Bool, frozen: [String: SeedRecord] = [:], jobs: Int, baseDirectory: URL, progress: ProgressSink?) {
         self.cache = cache
         self.useCache = useCache
+        self.frozen = frozen
+        fingerprints = DataFingerprints(cacheDirectory: cache.directory)
         self.jobs = max(1, jobs)
         self.baseDirectory = baseDirectory
         self.progress = progress
     }
 
-    func run(_ runs: [PlannedRun]) -> Outcome {
-        var diagnostics = Diagnostics()
-        var records = [[SeedRecord?]](repeating: [], count: runs.count)
-        var work: [(run: Int, seedIndex: Int, key: String)] = []
-        for (index, run) in runs.enumerated() {
+    /// Every seed's key and where its result will come from. Estimates are the cost model's,
+    /// scaled by how long this notebook's reused seeds took against their estimates (the
+    /// median ratio), which calibrates them to the machine the results came from.
+    func plan(_ runs: [PlannedRun]) -> BuildPlan {
+        var planned: [BuildPlan.Run] = []
+        for run in runs {
             let directory = DataLocation.directory(for: run.spec.dataset, path: run.spec.path, baseDirectory: baseDirectory)
-            let fingerprint = DataLocation.fingerprint(for: run.spec.dataset, directory: directory)
-            records[index] = Array(repeating: nil, count: run.seeds.count)
-            for (seedIndex, seed) in run.seeds.enumerated() {
+            let fingerprint = fingerprints.fingerprint(for: run.spec.dataset, directory: directory)
+            let work = CostModel.work(run.spec(seed: run.spec.seed))
+            let estimate = work.map(costModel.seconds) ?? 0
+            let seeds = run.seeds.map { seed -> BuildPlan.Seed in
                 let key = ResultCache.key(spec: run.spec(seed: seed), fingerprint: fingerprint)
                 if useCache, let record = cache.load(key) {
-                    records[index][seedIndex] = record
-                } else {
-                    work.append((index, seedIndex, key))
+                    return BuildPlan.Seed(seed: seed, key: key, status: .cached, record: record, estimatedSeconds: estimate)
                 }
+                if useCache, let record = frozen[key] {
+                    return BuildPlan.Seed(seed: seed, key: key, status: .frozen, record: record, estimatedSeconds: estimate)
+                }
+                return BuildPlan.Seed(seed: seed, key: key, status: .train, record: nil, estimatedSeconds: estimate)
+            }
+            planned.append(BuildPlan.Run(run: run, seeds: seeds, work: work))
+        }
+        fingerprints.save()
+        let ratios = planned.flatMap(\.seeds).compactMap { seed -> Double? in
+            guard let record = seed.record, seed.estimatedSeconds > 0, record.divergence == nil else { return nil }
+            return record.epochs.reduce(0) { $0 + $1.seconds } / seed.estimatedSeconds
+        }.sorted()
+        if !ratios.isEmpty {
+            let scale = ratios[ratios.count / 2]
+            for index in planned.indices {
+                for seed in planned[index].seeds.indices { planned[index].seeds[seed].estimatedSeconds *= scale }
+            }
+        }
+        return BuildPlan(runs: planned)
+    }
+
+    /// Trains the plan's seeds that are to train (only those in `only`, when given) and
+    /// returns the runs whose every seed has a result.
+    func run(_ plan: BuildPlan, only: Set<String>? = nil) -> Outcome {
+        var diagnostics = Diagnostics()
+        let runs = plan.runs.map(\.run)
+        let records = plan.runs.map { $0.seeds.map(\.record) }
+        var work: [(run: Int, seedIndex: Int, key: String)] = []
+        for (index, run) in plan.runs.enumerated() {
+            for (seedIndex, seed) in run.seeds.enumerated() where seed.status == .train && only.map({ $0.contains(seed.key) }) ?? true {
+                work.append((index, seedIndex, seed.key))
             }
         }
         progress?.willTrain(seeds: work.count, of: records.reduce(0) { $0 + $1.count })

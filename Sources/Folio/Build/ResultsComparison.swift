@@ -1,0 +1,97 @@
+import Foundation
+
+/// Compares two results files (`output/<name>.json`), wall times aside: CI re-runs the
+/// notebook from a cold cache and fails when the committed results differ from what the
+/// code now produces, naming the run, the seed, the epoch and the metric.
+///
+/// Numbers may differ by `tolerance` (absolute), for machines whose BLAS rounds differently;
+/// NaN equals NaN. Everything else (specs, cache keys, the engine version, which runs there
+/// are) must match exactly.
+public enum ResultsComparison {
+    /// The differences, each a sentence; empty when the files agree. At most `limit` are
+    /// listed, then how many more there are.
+    public static func differences(committed: Data, new: Data, tolerance: Double, limit: Int = 20) -> [String] {
+        guard let old = try? JSONSerialization.jsonObject(with: committed, options: [.fragmentsAllowed]) else {
+            return ["the committed file is not JSON"]
+        }
+        guard let current = try? JSONSerialization.jsonObject(with: new, options: [.fragmentsAllowed]) else {
+            return ["the new file is not JSON"]
+        }
+        var found: [String] = []
+        compare(old, current, path: "", tolerance: tolerance, &found)
+        guard found.count > limit else { return found }
+        return Array(found.prefix(limit)) + ["… and \(found.count - limit) more differences"]
+    }
+
+    private static func compare(_ old: Any, _ new: Any, path: String, tolerance: Double, _ found: inout [String]) {
+        switch (old, new) {
+        case (let old as [String: Any], let new as [String: Any]):
+            for key in Set(old.keys).union(new.keys).sorted() where key != "seconds" {
+                let inner = path.isEmpty ? key : "\(path).\(key)"
+                switch (old[key], new[key]) {
+                case (let a?, let b?): compare(a, b, path: inner, tolerance: tolerance, &found)
+                case (_?, nil): found.append("\(inner): in the committed file only")
+                case (nil, _?): found.append("\(inner): in the new results only")
+                default: break
+                }
+            }
+        case (let old as [Any], let new as [Any]):
+            if path == "runs", let oldRuns = old as? [[String: Any]], let newRuns = new as? [[String: Any]] {
+                compareRuns(oldRuns, newRuns, tolerance: tolerance, &found)
+                return
+            }
+            guard old.count == new.count else {
+                found.append("\(path): \(old.count) values committed, \(new.count) now")
+                return
+            }
+            for (index, (a, b)) in zip(old, new).enumerated() {
+                compare(a, b, path: label(path, index, a), tolerance: tolerance, &found)
+            }
+        default:
+            if let a = number(old), let b = number(new) {
+                let same = (a.isNaN && b.isNaN) || a == b || abs(a - b) <= tolerance
+                if !same { found.append("\(path): committed \(format(a)), now \(format(b)) (difference \(format(abs(a - b))) > tolerance \(format(tolerance)))") }
+            } else if "\(old)" != "\(new)" {
+                found.append("\(path): committed \(old), now \(new)")
+            }
+        }
+    }
+
+    /// Runs are matched by name, so an added or removed run reads as one line.
+    private static func compareRuns(_ old: [[String: Any]], _ new: [[String: Any]], tolerance: Double, _ found: inout [String]) {
+        let oldByName = Dictionary(old.map { (($0["name"] as? String) ?? "?", $0) }, uniquingKeysWith: { first, _ in first })
+        let newByName = Dictionary(new.map { (($0["name"] as? String) ?? "?", $0) }, uniquingKeysWith: { first, _ in first })
+        for name in Set(oldByName.keys).union(newByName.keys).sorted() {
+            switch (oldByName[name], newByName[name]) {
+            case (let a?, let b?): compare(a, b, path: "run \(name)", tolerance: tolerance, &found)
+            case (_?, nil): found.append("run \(name): committed, but the notebook no longer has it")
+            case (nil, _?): found.append("run \(name): new, not in the committed file")
+            default: break
+            }
+        }
+    }
+
+    /// `run x.seeds[seed 1].epochs[epoch 3]` rather than bare indices where the element says.
+    private static func label(_ path: String, _ index: Int, _ element: Any) -> String {
+        if let object = element as? [String: Any] {
+            if path.hasSuffix(".seeds"), let seed = object["seed"].flatMap(number) { return "\(path.dropLast(6)) seed \(Int(seed))" }
+            if path.hasSuffix(".epochs"), let epoch = object["epoch"].flatMap(number) { return "\(path.dropLast(7)) epoch \(Int(epoch))" }
+        }
+        return "\(path)[\(index)]"
+    }
+
+    /// Numbers, and the strings the results files write for NaN and infinities.
+    private static func number(_ value: Any) -> Double? {
+        if let number = value as? NSNumber { return number.doubleValue }  // booleans too, as 0 and 1
+        switch value as? String {
+        case "nan": return .nan
+        case "inf": return .infinity
+        case "-inf": return -.infinity
+        default: return nil
+        }
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.isNaN ? "nan" : value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.6g", value)
+    }
+}

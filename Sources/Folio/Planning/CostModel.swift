@@ -1,0 +1,96 @@
+import NeuralNet
+
+/// How long a run will train, estimated from the work its network does per epoch.
+///
+/// One training step costs a fixed overhead per layer (dispatch, small-matrix set-up) plus
+/// the matrix products, counted in floating-point operations (a dense layer does 2·in·out
+/// per example forward and 4·in·out backward; a convolution the same per output position
+/// of its im2col product), plus element-wise passes over every layer's output and the
+/// optimizer's update of every parameter, both bound by memory rather than arithmetic:
+///
+///     seconds per epoch = steps · (stepOverhead + layerOverhead · layers + updateCost · parameters)
+///                       + examples · (flops / flopRate + values · valueCost)
+///
+/// plus the forward pass over the validation examples (a third of the flops). The rates
+/// were fitted to this machine's runs of the report (`bench/fit_cost_model.py` reads
+/// `folio plan --json` and the results file); a build rescales them by what earlier runs of
+/// the same notebook took on the machine at hand.
+struct CostModel: Sendable {
+    var stepOverhead = 5.0e-6
+    var layerOverhead = 4.0e-6
+    /// Seconds per parameter per step for SGD; momentum and Adam read and write more state.
+    var updateCost = 1.0e-9
+    var flopRate = 2.0e10
+    var valueCost = 2.0e-9
+
+    /// What a spec's training does per epoch, as the model counts it.
+    struct Work: Codable, Hashable, Sendable {
+        var epochs: Int
+        var stepsPerEpoch: Int
+        var examples: Int
+        var validationExamples: Int
+        var layers: Int
+        var parameters: Double
+        /// Multiply-adds ×2, forward and backward, per training example.
+        var flopsPerExample: Double
+        /// Values written by all layers per example (each read and written a few times).
+        var valuesPerExample: Double
+        /// State the optimizer touches per parameter relative to SGD.
+        var updateFactor: Double
+    }
+
+    /// The work of a single-seed spec; nil when its layers do not fit its data.
+    static func work(_ spec: RunSpec) -> Work? {
+        var shape = spec.dataset.exampleShape
+        var flops = 0.0, values = 0.0, parameters = 0.0
+        for layer in spec.model {
+            guard case .success(let output) = layer.outputShape(for: shape) else { return nil }
+            let inputs = Double(shape.count), outputs = Double(output.count)
+            switch layer {
+            case .dense(let units):
+                flops += 6 * inputs * Double(units)
+                parameters += (inputs + 1) * Double(units)
+            case .convolution(let filters, let kernel, _, _):
+                let patch = Double(shape.channels * kernel * kernel)
+                flops += 6 * patch * outputs
+                parameters += (patch + 1) * Double(filters)
+                values += patch * Double(output.height * output.width)
+            case .batchNorm, .layerNorm:
+                parameters += 2 * Double(output.channels)
+            default: break
+            }
+            values += outputs
+            shape = output
+        }
+        let all = spec.dataset.nominalTrainingCount
+        let validation = min(spec.validationCount(of: all), all)
+        let examples = min(all - validation, spec.limit ?? Int.max)
+        let updateFactor: Double = switch spec.optimizer {
+        case .sgd: 1
+        case .momentum: 2
+        case .adam: 4
+        }
+        return Work(epochs: spec.epochs, stepsPerEpoch: (examples + spec.batchSize - 1) / max(spec.batchSize, 1), examples: examples,
+                    validationExamples: validation, layers: spec.model.count, parameters: parameters, flopsPerExample: flops,
+                    valuesPerExample: values, updateFactor: updateFactor)
+    }
+
+    /// Estimated seconds to train `work` (every epoch, one seed).
+    func seconds(_ work: Work) -> Double {
+        let perStep = stepOverhead + layerOverhead * Double(work.layers) + updateCost * work.updateFactor * work.parameters
+        let perExample = work.flopsPerExample / flopRate + work.valuesPerExample * valueCost
+        let evaluation = Double(work.validationExamples) * (work.flopsPerExample / 3 / flopRate + work.valuesPerExample * valueCost / 3)
+        return Double(work.epochs) * (Double(work.stepsPerEpoch) * perStep + Double(work.examples) * perExample + evaluation)
+    }
+}
+
+extension DataSource {
+    /// Training examples the set has when its files are the standard ones.
+    var nominalTrainingCount: Int {
+        switch self {
+        case .fashionMNIST, .mnist: 60_000
+        case .cifar10: 50_000
+        case .spirals, .blobs: 2_000
+        }
+    }
+}
