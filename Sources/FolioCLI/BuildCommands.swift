@@ -162,7 +162,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Compare the results written with the results files in this folder.", valueName: "folder"))
     var compareTo: String?
 
-    @Option(help: "Largest absolute difference of a number allowed by --compare-to.")
+    @Option(help: "Largest difference of a number allowed by --compare-to, times the larger of 1 and the number's size.")
     var tolerance: Double = 0
 
     func validate() throws {
@@ -182,12 +182,15 @@ struct CheckCommand: ParsableCommand {
                     code = max(code, 1)
                     continue
                 }
-                let differences = ResultsComparison.differences(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
-                for difference in differences { printError("\(committed.path): error: stale: \(difference)") }
-                if differences.isEmpty {
+                let outcome = ResultsComparison.compare(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
+                for difference in outcome.differences { printError("\(committed.path): error: stale: \(difference)") }
+                if let skipped = outcome.numbersSkipped {
+                    printError("\(committed.path): note: numbers not compared: \(skipped), which round differently; runs, specs, cache keys and the engine version were")
+                }
+                if outcome.differences.isEmpty {
                     printError("\(committed.path): the committed results match the new ones")
                 } else {
-                    printError("\(committed.path): \(differences.count) difference(s); the committed report is stale: rebuild it (make report) and commit output/")
+                    printError("\(committed.path): the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/")
                     code = max(code, 1)
                 }
             }

@@ -11,6 +11,19 @@ public enum Engine {
     /// random streams, data scaling). Part of every result's cache key.
     public static let version = "neuralnet-2"
 
+    /// The arithmetic that produced this machine's numbers: the BLAS library and the kernels
+    /// it chose for this CPU (`OpenBLAS Zen`, `OpenBLAS SkylakeX`, `Accelerate`). Other kernels
+    /// round matrix products differently, so the same seed gives other bits elsewhere, and
+    /// training can amplify them; results are exactly reproducible only where this matches.
+    public static var arithmetic: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        guard let name = openblas_get_corename() else { return "OpenBLAS" }
+        return "OpenBLAS " + String(cString: name)
+        #endif
+    }
+
     /// Makes the calling thread flush subnormal floats to zero (see `folio_set_subnormal_flushing`).
     /// The trainer calls it on the thread that trains.
     public static func flushSubnormals() { folio_set_subnormal_flushing(1) }

@@ -221,17 +221,29 @@ import Testing
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("\(file.path): error: stale: run one seed 0 epoch 1.validationAccuracy: committed 0.123, now 0.") == true,
                 "\(stale.standardError)")
-        #expect(stale.standardError.contains("1 difference(s); the committed report is stale: rebuild it (make report) and commit output/"))
+        #expect(stale.standardError.contains("the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/"))
         // A tolerance wider than the difference lets it pass.
         let tolerant = try FolioProcess.run(arguments + ["--tolerance", "1"], in: directory.url)
         #expect(tolerant.status == 0)
+        // Results computed with other kernels are compared by their keys, not their numbers.
+        let other = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: #""machine" : "[^"]*""#, with: "\"machine\" : \"OpenBLAS Elsewhere\"", options: .regularExpression)
+        try other.write(to: file, atomically: true, encoding: .utf8)
+        let elsewhere = try FolioProcess.run(arguments, in: directory.url)
+        #expect(elsewhere.status == 0, "\(elsewhere.standardError)")
+        #expect(elsewhere.standardError.contains("note: numbers not compared: the committed results were computed with OpenBLAS Elsewhere, these with OpenBLAS "))
+        // ... and a changed spec is stale wherever it ran.
+        try other.replacingOccurrences(of: "\"learningRate\" : 0.01", with: "\"learningRate\" : 0.02").write(to: file, atomically: true, encoding: .utf8)
+        let changed = try FolioProcess.run(arguments, in: directory.url)
+        #expect(changed.status == 1)
+        #expect(changed.standardError.contains("error: stale: run one.spec.learningRate: committed 0.02, now 0.01"))
     }
 
     @Test func aBuildEstimatedOverAnHourStopsUnlessYes() throws {
         let text = """
             ```{experiment} huge
             dataset: fashion-mnist
-            epochs: 500
+            epochs: 20000
             batch_size: 2
             model: [dense 1000, relu, dense 10]
             ```

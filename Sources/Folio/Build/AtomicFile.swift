@@ -12,6 +12,14 @@ public enum AtomicFile {
         try lock.withLock { try data.write(to: url, options: .atomic) }
     }
 
+    /// Moves a finished temporary file over `destination` in one step (rename(2)); the
+    /// system's message when it cannot, else nil.
+    static func rename(_ temporary: URL, to destination: URL) -> String? {
+        lock.withLock {
+            Foundation.rename(temporary.path, destination.path) == 0 ? nil : String(cString: strerror(errno))
+        }
+    }
+
     /// Runs `body` while no file is being written, and keeps any write from starting until it
     /// returns; Ctrl-C handlers call `exit` inside it.
     public static func whileNoWriteIsUnderWay<Result>(_ body: () -> Result) -> Result {

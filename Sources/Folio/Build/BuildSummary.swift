@@ -39,8 +39,10 @@ public struct BuildSummary: Sendable {
         if let shard, exitCode != 2 {
             lines.append(String(format: "%@: shard %@ trained %d run(s) into the cache in %.2f s (no report written)", notebook, shard,
                                 trainedRuns.count, seconds))
-        } else if exitCode == 2 {
+        } else if exitCode == 2 && writtenFiles.isEmpty {
             lines.append("\(notebook): not built (\(diagnostics.filter { $0.severity == .error }.count) error(s)); the previous report is unchanged")
+        } else if exitCode == 2 {
+            lines.append("\(notebook): wrote \(writtenFiles[0]), then stopped on \(diagnostics.filter { $0.severity == .error }.count) error(s)")
         } else {
             lines.append(String(format: "%@: wrote %@ in %.2f s (%d run(s) trained; %d of %d claim(s) hold)", notebook,
                                 writtenFiles.first ?? "", seconds, trainedRuns.count, claimCount - failedClaims.count, claimCount))

@@ -58,10 +58,10 @@ public enum PDFPrinter {
             throw Failure(description: "Chromium could not print \(html.lastPathComponent) (exit \(process.terminationStatus))"
                           + (detail.isEmpty ? "" : ": \(detail)"))
         }
-        do {
-            if manager.fileExists(atPath: pdf.path) { _ = try manager.replaceItemAt(pdf, withItemAt: temporary) } else { try manager.moveItem(at: temporary, to: pdf) }
-        } catch {
-            throw Failure(description: "cannot write \(pdf.path): \(error.localizedDescription)")
+        // rename(2) replaces the old PDF in one step; Foundation's replaceItemAt on Linux could
+        // fail after removing it.
+        if let failure = AtomicFile.rename(temporary, to: pdf) {
+            throw Failure(description: "cannot write \(pdf.path): \(failure)")
         }
     }
 }

@@ -16,11 +16,15 @@ struct ResultsFile: Codable {
 
     var notebook: String
     var engine: String
+    /// `Engine.arithmetic` where the results were computed; nil in files written before it
+    /// was recorded.
+    var machine: String?
     var runs: [Run]
 
     init(_ results: [RunResult], notebook: Notebook, keys: [String: [String]]) {
         self.notebook = notebook.name
         engine = Engine.version
+        machine = Engine.arithmetic
         runs = results.map { Run(name: $0.name, experiment: $0.run.experiment, spec: $0.run.spec, keys: keys[$0.name], seeds: $0.seeds) }
     }
 
