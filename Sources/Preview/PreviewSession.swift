@@ -59,7 +59,6 @@ public final class PreviewSession: @unchecked Sendable {
         case .failure(let failure): return failure
         }
         let members = settings.notebooks.members
-        let home = settings.notebooks.folders.isEmpty ? members[0].name + ".html" : "index.html"
         let url = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(server.port)/\(home == "index.html" ? "" : home)"
         log("serving \(settings.build.outputDirectory.path) at \(url) (Ctrl-C stops)")
         if settings.openBrowser { openInBrowser(url) }
@@ -74,11 +73,14 @@ public final class PreviewSession: @unchecked Sendable {
         }
     }
 
+    /// Where `/` leads: the folder's index page, or the one notebook's report.
+    private var home: String {
+        settings.notebooks.folders.isEmpty ? settings.notebooks.members[0].name + ".html" : "index.html"
+    }
+
     private func startServer() -> Result<PreviewServer, PreviewFailure> {
         let members = settings.notebooks.members
-        let handler = PreviewHandler(
-            folder: settings.build.outputDirectory, channel: channel, reports: Set(members.map(\.name)),
-            home: settings.notebooks.folders.isEmpty ? members[0].name + ".html" : "index.html")
+        let handler = PreviewHandler(folder: settings.build.outputDirectory, channel: channel, reports: Set(members.map(\.name)), home: home)
         do {
             try FileManager.default.createDirectory(at: settings.build.outputDirectory, withIntermediateDirectories: true)
         } catch {

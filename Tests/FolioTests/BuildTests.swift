@@ -76,16 +76,12 @@ import Testing
     }
 
     /// The runs a build says it trained.
-    func trainedCount(_ result: FolioProcess.Result) -> Int? {
-        guard let range = result.standardError.range(of: #"\((\d+) run\(s\) trained"#, options: .regularExpression) else { return nil }
-        return Int(result.standardError[range].dropFirst().prefix { $0.isNumber })
-    }
 
     @Test func secondBuildAndProseEditTrainNothing() throws {
         let directory = project()
         let first = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         #expect(first.status == 0, "\(first.standardError)")
-        #expect(trainedCount(first) == 3)
+        #expect(first.trainedRuns == 3)
         let html = directory.url.appendingPathComponent("output/notes.html")
         #expect(FileManager.default.fileExists(atPath: html.path))
         #expect(FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("output/notes.json").path))
@@ -94,11 +90,11 @@ import Testing
         let start = Date()
         let second = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         #expect(Date().timeIntervalSince(start) < 1)
-        #expect(trainedCount(second) == 0, "\(second.standardError)")
+        #expect(second.trainedRuns == 0, "\(second.standardError)")
 
         directory.write("notes.md", Array(Self.notebook.replacingOccurrences(of: "Prose that will be edited.", with: "Edited prose.").utf8))
         let edited = try FolioProcess.run(["build", "notes.md"], in: directory.url)
-        #expect(trainedCount(edited) == 0)
+        #expect(edited.trainedRuns == 0)
         #expect(try String(contentsOf: html, encoding: .utf8).contains("Edited prose."))
     }
 
@@ -107,7 +103,7 @@ import Testing
         _ = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         directory.write("notes.md", Array(Self.notebook.replacingOccurrences(of: "model: [dense 8, relu, dense 3]", with: "model: [dense 9, relu, dense 3]").utf8))
         let result = try FolioProcess.run(["build", "notes.md"], in: directory.url)
-        #expect(trainedCount(result) == 2, "\(result.standardError)")
+        #expect(result.trainedRuns == 2, "\(result.standardError)")
         #expect(result.standardError.contains("training second/batch_size=16"))
         #expect(!result.standardError.contains("training first"))
     }
@@ -116,7 +112,7 @@ import Testing
         let directory = project()
         _ = try FolioProcess.run(["build", "notes.md"], in: directory.url)
         let result = try FolioProcess.run(["build", "notes.md", "--set", "epochs=1"], in: directory.url)
-        #expect(trainedCount(result) == 3)
+        #expect(result.trainedRuns == 3)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.url.appendingPathComponent("output/notes.json"))) as! [String: Any]
         let runs = json["runs"] as! [[String: Any]]
         #expect((runs[0]["seeds"] as! [[String: Any]])[0]["epochs"].map { ($0 as! [Any]).count } == 1)
@@ -138,12 +134,12 @@ import Testing
         let results = directory.url.appendingPathComponent("output/notes.json")
         try FileManager.default.removeItem(at: results)
         let afterEdit = try FolioProcess.run(["build", "notes.md"], in: directory.url)
-        #expect(trainedCount(afterEdit) == 1, "\(afterEdit.standardError)")
+        #expect(afterEdit.trainedRuns == 1, "\(afterEdit.standardError)")
         // A truncated file likewise.
         try Data("{\"key\":".utf8).write(to: victim)
         try FileManager.default.removeItem(at: results)
         let afterTruncation = try FolioProcess.run(["build", "notes.md"], in: directory.url)
-        #expect(trainedCount(afterTruncation) == 1)
+        #expect(afterTruncation.trainedRuns == 1)
         #expect(afterTruncation.status == 0)
     }
 
@@ -198,10 +194,10 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent(".folio").path))
         // The results committed beside the report still hold every run.
         let frozen = try FolioProcess.run(["build", "notes.md"], in: directory.url)
-        #expect(trainedCount(frozen) == 0)
+        #expect(frozen.trainedRuns == 0)
         #expect(frozen.standardError.hasPrefix("3 runs: 0 cached, 3 frozen, 0 to train\n"), "\(frozen.standardError)")
         let rebuilt = try FolioProcess.run(["build", "notes.md", "--refresh"], in: directory.url)
-        #expect(trainedCount(rebuilt) == 3)
+        #expect(rebuilt.trainedRuns == 3)
     }
 
     /// A preview in the cache whose contents were changed no longer matches its checksum:

@@ -36,10 +36,6 @@ import Testing
         return directory
     }
 
-    func trained(_ result: FolioProcess.Result) -> Int? {
-        guard let range = result.standardError.range(of: #"\((\d+) run\(s\) trained"#, options: .regularExpression) else { return nil }
-        return Int(result.standardError[range].dropFirst().prefix { $0.isNumber })
-    }
 
     /// The results file without wall times, for comparing what two builds computed.
     static func resultsWithoutTimes(_ url: URL) throws -> String {
@@ -52,7 +48,7 @@ import Testing
     @Test func aFreshCloneTrainsNothingAndAnEditTrainsOnlyItsExperiment() throws {
         let original = Self.project()
         let first = try FolioProcess.run(["build", "t.md"], in: original.url)
-        #expect(trained(first) == 4)
+        #expect(first.trainedRuns == 4)
         let clone = TemporaryDirectory()
         try FileManager.default.removeItem(at: clone.url)
         try FileManager.default.createDirectory(at: clone.url, withIntermediateDirectories: true)
@@ -61,7 +57,7 @@ import Testing
         }
         let fresh = try FolioProcess.run(["build", "t.md"], in: clone.url)
         #expect(fresh.status == 0)
-        #expect(trained(fresh) == 0)
+        #expect(fresh.trainedRuns == 0)
         #expect(fresh.standardError.hasPrefix("4 runs: 0 cached, 4 frozen, 0 to train\n"), "\(fresh.standardError)")
         #expect(try Data(contentsOf: clone.url.appendingPathComponent("output/t.html"))
             == Data(contentsOf: original.url.appendingPathComponent("output/t.html")))
@@ -69,10 +65,10 @@ import Testing
         let edited = Self.notebook.replacingOccurrences(of: "model: [dense 8, relu, dense 3]", with: "model: [dense 12, relu, dense 3]")
         clone.write("t.md", Array(edited.utf8))
         let afterEdit = try FolioProcess.run(["build", "t.md"], in: clone.url)
-        #expect(trained(afterEdit) == 1, "\(afterEdit.standardError)")
+        #expect(afterEdit.trainedRuns == 1, "\(afterEdit.standardError)")
         #expect(afterEdit.standardError.hasPrefix("4 runs: 0 cached, 3 frozen, 1 to train, about "), "\(afterEdit.standardError)")
         let refreshed = try FolioProcess.run(["build", "t.md", "--refresh"], in: clone.url)
-        #expect(trained(refreshed) == 4)
+        #expect(refreshed.trainedRuns == 4)
     }
 
     /// Data sets are fingerprinted by content: the same bytes elsewhere, with other times,
@@ -90,7 +86,7 @@ import Testing
             Array("```{experiment} m\ndataset: mnist\npath: \(folder)\nvalidation: 20\nepochs: 1\nmodel: [dense 4, relu, dense 10]\n```\n".utf8)
         }
         directory.write("n.md", notebook("a"))
-        #expect(trained(try FolioProcess.run(["build", "n.md", "-o", "out-a"], in: directory.url)) == 1)
+        #expect((try FolioProcess.run(["build", "n.md", "-o", "out-a"], in: directory.url)).trainedRuns == 1)
         // `path` is part of the spec, so the copy is named the same way in a second notebook folder.
         let clone = TemporaryDirectory()
         for name in ["a"] {
@@ -103,7 +99,7 @@ import Testing
         clone.write("n.md", notebook("a"))
         try FileManager.default.copyItem(at: directory.url.appendingPathComponent(".folio"), to: clone.url.appendingPathComponent(".folio"))
         let copied = try FolioProcess.run(["build", "n.md", "-o", "out-a"], in: clone.url)
-        #expect(trained(copied) == 0, "\(copied.standardError)")
+        #expect(copied.trainedRuns == 0, "\(copied.standardError)")
         // Remembered hashes make the next build read no data file.
         let memo = try String(contentsOf: clone.url.appendingPathComponent(".folio/data-hashes.json"), encoding: .utf8)
         #expect(memo.contains("train-images-idx3-ubyte"))
@@ -111,7 +107,7 @@ import Testing
         changed[1000] &+= 1
         clone.write("a/train-images-idx3-ubyte", header([0x803, count, 28, 28]) + changed)
         let afterChange = try FolioProcess.run(["build", "n.md", "-o", "out-b"], in: clone.url)
-        #expect(trained(afterChange) == 1, "\(afterChange.standardError)")
+        #expect(afterChange.trainedRuns == 1, "\(afterChange.standardError)")
     }
 
     @Test func planListsEveryRunWithItsStatusAndEstimate() throws {
@@ -150,7 +146,7 @@ import Testing
         let entries = try FileManager.default.contentsOfDirectory(atPath: sharded.url.appendingPathComponent(".folio/runs").path)
         #expect(entries.count == 5)  // one's two seeds, and two's three runs
         let built = try FolioProcess.run(["build", "t.md"], in: sharded.url)
-        #expect(trained(built) == 0, "\(built.standardError)")
+        #expect(built.trainedRuns == 0, "\(built.standardError)")
         let results = try Self.resultsWithoutTimes(sharded.url.appendingPathComponent("output/t.json"))
         #expect(results == (try Self.resultsWithoutTimes(single.url.appendingPathComponent("output/t.json"))))
         let html = try Data(contentsOf: sharded.url.appendingPathComponent("output/t.html"))
@@ -180,7 +176,7 @@ import Testing
         #expect(names.sorted() == names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted())
         #expect(names.count == 5)
         let built = try FolioProcess.run(["build", "t.md", "--cache-dir", "shared"], in: directory.url)
-        #expect(trained(built) == 0)
+        #expect(built.trainedRuns == 0)
     }
 
     @Test func aDamagedEntryIsNotImported() throws {

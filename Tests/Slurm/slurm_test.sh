@@ -91,33 +91,10 @@ check "the cluster's node is idle (slurmctld and slurmd up)" [ "${state:-}" = id
 listeners=$(awk '$4 == "0A" && ($2 ~ /:41B1$/ || $2 ~ /:41B2$/) { print $2 }' /proc/net/tcp /proc/net/tcp6 | sort -u | tr '\n' ' ')
 check "slurmctld and slurmd listen on 127.0.0.1 only ($listeners)" [ "$listeners" = "0100007F:41B1 0100007F:41B2 " ]
 
-# A small sweep: 6 runs of 2 seeds, trained by 4 array tasks into one shared cache.
+# A small sweep (examples/sweep/sweep.md): 6 runs of 2 seeds, trained by 4 array tasks into one shared cache.
 project="$work/project"
 mkdir -p "$project/notebooks"
-cat > "$project/notebooks/sweep.md" <<'NOTEBOOK'
----
-title: Sweep on Slurm
-defaults:
-  dataset: spirals
-  epochs: 3
----
-
-```{experiment} sweep
-model: [dense 8, batchnorm, relu, dense 3]
-repeat: 2
-sweep:
-  batch_size: [8, 16, 32]
-  learning_rate: [0.01, 0.1]
-```
-
-```{plot}
-runs: sweep
-```
-
-```{expect}
-sweep/batch_size=8/learning_rate=0.1.val_accuracy > 0.3
-```
-NOTEBOOK
+cp "$root/examples/sweep/sweep.md" "$project/notebooks/sweep.md"
 (cd "$project" && "$folio" build notebooks -o local-output --cache-dir local-cache > local.log 2>&1)
 check "a local build of the notebook" [ -f "$project/local-output/sweep.html" ]
 

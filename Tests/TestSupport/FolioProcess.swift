@@ -6,6 +6,12 @@ public enum FolioProcess {
         public var status: Int32
         public var standardOutput: String
         public var standardError: String
+
+        /// N of the build's closing line "(N run(s) trained; …)"; nil without one.
+        public var trainedRuns: Int? {
+            guard let range = standardError.range(of: #"\((\d+) run\(s\) trained"#, options: .regularExpression) else { return nil }
+            return Int(standardError[range].dropFirst().prefix { $0.isNumber })
+        }
     }
 
     /// The build products folder (`.build/debug` or `.build/release`).

@@ -23,29 +23,7 @@ import tempfile
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-NOTEBOOK = """---
-title: Sweep
-defaults:
-  dataset: spirals
-  epochs: 2
----
-
-```{experiment} sweep
-model: [dense 8, batchnorm, relu, dense 3]
-repeat: 2
-sweep:
-  batch_size: [8, 16, 32]
-  learning_rate: [0.01, 0.1]
-```
-
-```{plot}
-runs: sweep
-```
-
-```{expect}
-sweep/batch_size=8/learning_rate=0.1.val_accuracy > 0.3
-```
-"""
+NOTEBOOK = os.path.join(ROOT, "examples/sweep/sweep.md")
 
 
 def substitute(text, matrix):
@@ -103,8 +81,7 @@ def main():
     try:
         project = os.path.join(base, "project")
         os.makedirs(os.path.join(project, "notebooks"))
-        with open(os.path.join(project, "notebooks", "sweep.md"), "w") as handle:
-            handle.write(NOTEBOOK)
+        shutil.copy(NOTEBOOK, os.path.join(project, "notebooks", "sweep.md"))
         # What the repository commits: a report built once, in one process.
         single = subprocess.run([folio, "build", "notebooks", "--cache-dir", os.path.join(base, "single-cache")],
                                 cwd=project, capture_output=True, text=True)
