@@ -3,7 +3,7 @@ import Folio
 import Foundation
 import NeuralNet
 
-/// Options shared by `build`, `check` and `watch`.
+/// Options shared by `build`, `check`, `plan`, `watch` and `preview`.
 struct BuildOptionGroup: ParsableArguments {
     @Option(name: .shortAndLong, help: "Folder for reports, results and figures.")
     var output: String = "output"
@@ -202,7 +202,7 @@ struct CheckCommand: ParsableCommand {
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Rebuild a notebook every time it or its bibliography is saved (Ctrl-C stops).",
+        abstract: "Rebuild a notebook every time it or a file it reads (bibliography, data) is saved (Ctrl-C stops).",
         discussion: "Prose, plot and citation edits come from the cache at once; only changed experiments train.")
 
     @Argument(help: "The notebook to watch.")
@@ -212,11 +212,13 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         stopCleanlyOnInterrupt(exitCode: 0)
+        var current = options
         var watched = [URL(fileURLWithPath: path)]
         var lastModified: [Date?] = []
         while true {
             if watched.map(NotebookSet.modificationDate) != lastModified {
-                let inputs = (try? buildNotebooks([path], options: options, failOnClaims: false))?.inputs ?? []
+                let inputs = (try? buildNotebooks([path], options: current, failOnClaims: false))?.inputs ?? []
+                current.refresh = false  // --refresh retrains in the first build only
                 watched = [URL(fileURLWithPath: path)] + inputs
                 lastModified = watched.map(NotebookSet.modificationDate)
                 printError("watching \(watched.map(\.lastPathComponent).joined(separator: ", ")) for changes (Ctrl-C stops)")

@@ -115,7 +115,10 @@ public final class PreviewSession: @unchecked Sendable {
         channel.send(PreviewEvent(type: .building, notebook: member.name, build: builds))
         let start = ContinuousClock.now
         let progress = PagesProgress(channel: channel, notebook: member.name, build: builds, terminal: terminal)
-        let summary = NotebookBuild.build(member.url, displayPath: member.displayPath, options: settings.build, progress: progress)
+        // --refresh retrains in a notebook's first build only; later saves reuse what it trained.
+        var options = settings.build
+        options.useCache = options.useCache || summaries[member] != nil
+        let summary = NotebookBuild.build(member.url, displayPath: member.displayPath, options: options, progress: progress)
         let seconds = (ContinuousClock.now - start).seconds
         summaries[member] = summary
         // A file's stamp from before the build, so an edit saved while it ran builds again.

@@ -91,6 +91,18 @@ enum LiveScriptTag {
         }
     }
 
+    /// `--refresh` retrains in the first build; a prose edit after it trains nothing.
+    @Test func refreshRetrainsOnlyInTheFirstBuild() throws {
+        let directory = try Self.project()
+        _ = try FolioProcess.run(["build", "demo.md"], in: directory.url)
+        let preview = try PreviewProcess(["demo.md", "--port", "0", "--refresh"], in: directory.url)
+        #expect(preview.waitFor("(2 run(s) trained; 1 of 1 claim(s) hold)"), "\(preview.standardError)")
+        let notebook = directory.url.appendingPathComponent("demo.md")
+        try (String(contentsOf: notebook, encoding: .utf8) + "\nOne more sentence.\n").write(to: notebook, atomically: true, encoding: .utf8)
+        #expect(preview.waitFor("(0 run(s) trained; 1 of 1 claim(s) hold)"), "\(preview.standardError)")
+        #expect(preview.interrupt() == 0)
+    }
+
     @Test func aBusyPortIsAnErrorNamingIt() throws {
         let directory = try Self.project()
         let first = try PreviewProcess(["demo.md", "--port", "0"], in: directory.url)
