@@ -40,7 +40,10 @@ let package = Package(
         .target(name: "Folio", dependencies: ["NeuralNet", "Charts", "CMark", "Yams"]),
         // `folio preview`: serves the output folder, rebuilds on save, and tells open pages to
         // update (WebSocket), with training progress and build errors shown over the page.
-        .target(name: "Preview", dependencies: ["Folio", "NeuralNet", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .target(
+            name: "Preview",
+            dependencies: ["Folio", "NeuralNet", .product(name: "FlyingFox", package: "FlyingFox"),
+                           .product(name: "FlyingSocks", package: "FlyingFox")]),
         // The command line. Thin: parses arguments and calls Folio.
         // (Not `folio`: it would clash with `Folio` on case-insensitive file systems.)
         .executableTarget(
