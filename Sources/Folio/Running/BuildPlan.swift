@@ -19,7 +19,11 @@ public struct BuildPlan: Sendable {
         var key: String
         var status: Status
         var record: SeedRecord?
+        /// The cost model's estimate, calibrated by the notebook's reused runs.
         var estimatedSeconds: Double
+        /// The cost model's estimate alone: shards are dealt by it, so that the split does not
+        /// depend on what is cached (the calibration does).
+        var modelSeconds: Double
     }
 
     /// One run and its seeds.
@@ -77,11 +81,11 @@ public struct BuildPlan: Sendable {
     /// computes the same split, even while others fill a shared cache, and no seed is
     /// trained twice or skipped; a shard then trains those of its seeds not yet cached.
     func shard(_ index: Int, of count: Int) -> Set<String> {
-        let seeds = runs.flatMap(\.seeds).sorted { ($0.estimatedSeconds, $1.key) > ($1.estimatedSeconds, $0.key) }
+        let seeds = runs.flatMap(\.seeds).sorted { ($0.modelSeconds, $1.key) > ($1.modelSeconds, $0.key) }
         var load = [Double](repeating: 0, count: count), assigned = Set<String>()
         for seed in seeds {
             let target = load.indices.min { (load[$0], $0) < (load[$1], $1) }!
-            load[target] += seed.estimatedSeconds
+            load[target] += seed.modelSeconds
             if target == index - 1 { assigned.insert(seed.key) }
         }
         return assigned

@@ -67,13 +67,13 @@ final class Runner: @unchecked Sendable {
             let estimate = work.map(costModel.seconds) ?? 0
             let seeds = run.seeds.map { seed -> BuildPlan.Seed in
                 let key = ResultCache.key(spec: run.spec(seed: seed), fingerprint: fingerprint)
+                var found: (BuildPlan.Status, SeedRecord?) = (.train, nil)
                 if useCache, let record = cache.load(key) {
-                    return BuildPlan.Seed(seed: seed, key: key, status: .cached, record: record, estimatedSeconds: estimate)
+                    found = (.cached, record)
+                } else if useCache, let record = frozen[key] {
+                    found = (.frozen, record)
                 }
-                if useCache, let record = frozen[key] {
-                    return BuildPlan.Seed(seed: seed, key: key, status: .frozen, record: record, estimatedSeconds: estimate)
-                }
-                return BuildPlan.Seed(seed: seed, key: key, status: .train, record: nil, estimatedSeconds: estimate)
+                return BuildPlan.Seed(seed: seed, key: key, status: found.0, record: found.1, estimatedSeconds: estimate, modelSeconds: estimate)
             }
             planned.append(BuildPlan.Run(run: run, seeds: seeds, work: work))
         }
