@@ -10,7 +10,9 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Trains on Fashion-MNIST (55,000 training and 5,000 validation images) and reports the median \
             seconds per epoch of the training pass, samples per second and the validation accuracy after \
-            the last epoch. Networks: mlp and mlp-bn, 784-300-100-10 with ReLU, without and with batch \
+            the last epoch, the flops of its matrix products per epoch (counted from the layers) and the \
+            limit ratio: the epoch's time over the time this machine's sgemm, measured in the same run on \
+            1024×1024 matrices, needs for those flops. Networks: mlp and mlp-bn, 784-300-100-10 with ReLU, without and with batch \
             normalization, SGD with learning rate 0.01 (batch sizes 16 to 256 by default); cnn and cnn-bn, \
             conv32-pool-conv64-pool-fc128-fc10 without and with batch normalization, Adam with learning \
             rate 0.001 (batch 64 by default). Progress goes to standard error.
@@ -84,11 +86,14 @@ struct BenchCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
         } else {
-            print("network  batch  s/epoch  samples/s  val_accuracy  epochs")
+            print("network  batch  s/epoch  samples/s  val_accuracy  epochs  GFLOP/epoch  limit ratio")
             for row in results {
                 print(String(
-                    format: "%-7@  %5d  %7.3f  %9.0f  %12.4f  %6d", row.network.rawValue, row.batchSize,
-                    row.secondsPerEpoch, row.samplesPerSecond, row.valAccuracy, row.epochs))
+                    format: "%-7@  %5d  %7.3f  %9.0f  %12.4f  %6d  %11.1f  %11.2f", row.network.rawValue, row.batchSize,
+                    row.secondsPerEpoch, row.samplesPerSecond, row.valAccuracy, row.epochs, row.flopsPerEpoch / 1e9, row.limitRatio))
+            }
+            if let rate = results.first?.sgemmGFLOPS {
+                print(String(format: "limit ratio: seconds per epoch over the time sgemm needs for the epoch's flops at %.1f GFLOP/s (1024×1024, measured in this run)", rate))
             }
         }
     }

@@ -24,6 +24,13 @@ public enum Engine {
         #endif
     }
 
+    /// This machine's sgemm speed in floating-point operations per second, on 1024×1024
+    /// matrices (the median of `repeats` products), for comparing a network's epoch with the
+    /// time its matrix products would take at that speed.
+    public static func matrixProductRate(size: Int = 1024, repeats: Int = 5) -> Double {
+        BLAS.squareProductRate(size: size, repeats: repeats)
+    }
+
     /// Makes the calling thread flush subnormal floats to zero (see `folio_set_subnormal_flushing`).
     /// The trainer calls it on the thread that trains.
     public static func flushSubnormals() { folio_set_subnormal_flushing(1) }

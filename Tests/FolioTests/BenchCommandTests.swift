@@ -12,9 +12,13 @@ import Testing
 
     @Test func resultEncodesWithTheDocumentedKeys() throws {
         let result = BenchmarkResult(
-            network: .mlpBatchNorm, batchSize: 32, secondsPerEpoch: 0.5, samplesPerSecond: 110_000, valAccuracy: 0.86, epochs: 3)
+            network: .mlpBatchNorm, batchSize: 32, secondsPerEpoch: 0.5, samplesPerSecond: 110_000, valAccuracy: 0.86, epochs: 3,
+            flopsPerEpoch: 1e11, sgemmGFLOPS: 400)
         let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(result)) as! [String: Any]
-        #expect(Set(object.keys) == ["network", "batch_size", "seconds_per_epoch", "samples_per_second", "val_accuracy", "epochs"])
+        #expect(Set(object.keys) == ["network", "batch_size", "seconds_per_epoch", "samples_per_second", "val_accuracy", "epochs",
+                                     "flops_per_epoch", "sgemm_gflops", "limit_ratio"])
+        // 1e11 flops at 400 GFLOP/s take 0.25 s: the epoch took twice that.
+        #expect(object["limit_ratio"] as? Double == 2)
         #expect(object["network"] as? String == "mlp-bn")
     }
 }
@@ -53,6 +57,10 @@ import Testing
         #expect(rows.map { $0["batch_size"] as? Int } == [32, 64])
         #expect(rows.allSatisfy { $0["network"] as? String == "mlp-bn" && ($0["seconds_per_epoch"] as? Double ?? 0) > 0 })
         #expect(result.standardError.contains("mlp-bn batch 32 epoch 1/1"))
+        // 784-300-100-10: 4·784·300 (no input gradient for the first layer) + 6 · (300·100 + 100·10)
+        // flops per example, 120 examples.
+        #expect(rows.allSatisfy { $0["flops_per_epoch"] as? Double == Double(4 * 235_200 + 6 * 31_000) * 120 })
+        #expect(rows.allSatisfy { ($0["sgemm_gflops"] as? Double ?? 0) > 0 && ($0["limit_ratio"] as? Double ?? 0) > 0 })
     }
 
     @Test(arguments: [

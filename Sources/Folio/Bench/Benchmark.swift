@@ -56,10 +56,33 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     /// Validation accuracy after the last epoch.
     public var valAccuracy: Double
     public var epochs: Int
+    /// Floating-point operations of the epoch's matrix products, forward and backward,
+    /// counted from the layers (see `CostModel`).
+    public var flopsPerEpoch: Double
+    /// This machine's sgemm speed at a large square shape, measured in the same run (GFLOP/s).
+    public var sgemmGFLOPS: Double
+    /// The epoch's time over the time sgemm at that speed needs for its flops: 1 would be
+    /// matrix products alone at their best; the rest is smaller products, element-wise work
+    /// and overhead.
+    public var limitRatio: Double
+
+    public init(network: BenchmarkNetwork, batchSize: Int, secondsPerEpoch: Double, samplesPerSecond: Double, valAccuracy: Double,
+                epochs: Int, flopsPerEpoch: Double, sgemmGFLOPS: Double) {
+        self.network = network
+        self.batchSize = batchSize
+        self.secondsPerEpoch = secondsPerEpoch
+        self.samplesPerSecond = samplesPerSecond
+        self.valAccuracy = valAccuracy
+        self.epochs = epochs
+        self.flopsPerEpoch = flopsPerEpoch
+        self.sgemmGFLOPS = sgemmGFLOPS
+        limitRatio = secondsPerEpoch / (flopsPerEpoch / (sgemmGFLOPS * 1e9))
+    }
 
     enum CodingKeys: String, CodingKey {
         case network, batchSize = "batch_size", secondsPerEpoch = "seconds_per_epoch"
         case samplesPerSecond = "samples_per_second", valAccuracy = "val_accuracy", epochs
+        case flopsPerEpoch = "flops_per_epoch", sgemmGFLOPS = "sgemm_gflops", limitRatio = "limit_ratio"
     }
 }
 
@@ -86,7 +109,9 @@ public struct Benchmark: Sendable {
     ) throws(DataError) -> [BenchmarkResult] {
         let (training, validation) = try DataSource.fashionMNIST.load(.train, directory: dataDirectory)
             .splitValidation(count: 5000)
-        var results: [BenchmarkResult] = []
+        // Measured before and after the training, the faster counting: the machine is shared.
+        let before = Engine.matrixProductRate()
+        var rows: [(BenchmarkNetwork, Int, Double, Double, Int, Double)] = []
         for network in networks {
             for batchSize in batchSizes ?? network.defaultBatchSizes {
                 let generator = RandomGenerator(seed: 0)
@@ -97,15 +122,19 @@ public struct Benchmark: Sendable {
                 let observer = EpochReporter { progress(network, batchSize, $0) }
                 let history = trainer.train(
                     on: training, validation: validation, epochs: epochs, batchSize: batchSize, observer: observer)
-                let seconds = median(history.epochs.map(\.seconds))
-                results.append(
-                    BenchmarkResult(
-                        network: network, batchSize: batchSize, secondsPerEpoch: seconds,
-                        samplesPerSecond: Double(training.count) / seconds,
-                        valAccuracy: history.epochs.last?.validationAccuracy ?? .nan, epochs: history.epochs.count))
+                var spec = RunSpec()
+                spec.model = network.layers
+                spec.batchSize = batchSize
+                let flops = (CostModel.work(spec)?.flopsPerExample ?? 0) * Double(training.count)
+                rows.append((network, batchSize, median(history.epochs.map(\.seconds)),
+                             history.epochs.last?.validationAccuracy ?? .nan, history.epochs.count, flops))
             }
         }
-        return results
+        let rate = max(before, Engine.matrixProductRate()) / 1e9
+        return rows.map { network, batchSize, seconds, accuracy, epochs, flops in
+            BenchmarkResult(network: network, batchSize: batchSize, secondsPerEpoch: seconds, samplesPerSecond: Double(training.count) / seconds,
+                            valAccuracy: accuracy, epochs: epochs, flopsPerEpoch: flops, sgemmGFLOPS: rate)
+        }
     }
 }
 

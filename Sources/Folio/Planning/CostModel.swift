@@ -4,8 +4,8 @@ import NeuralNet
 ///
 /// One training step costs a fixed overhead per layer (dispatch, small-matrix set-up) plus
 /// the matrix products, counted in floating-point operations (a dense layer does 2·in·out
-/// per example forward and 4·in·out backward; a convolution the same per output position
-/// of its im2col product), plus element-wise passes over every layer's output and the
+/// per example forward and 4·in·out backward, the first layer 2·in·out, having no input
+/// gradient to compute; a convolution the same per output position of its im2col product), plus element-wise passes over every layer's output and the
 /// optimizer's update of every parameter, both bound by memory rather than arithmetic:
 ///
 ///     seconds per epoch = steps · (stepOverhead + layerOverhead · layers + updateCost · parameters)
@@ -18,16 +18,17 @@ import NeuralNet
 struct CostModel: Sendable {
     // Fitted to the report's 46 runs that did not diverge, on the 2-core AMD EPYC (AVX2,
     // OpenBLAS 0.3.21 "Zen" kernels) that CI uses. On an earlier machine of the same kind,
-    // whose OpenBLAS chose other kernels, the per-layer cost was 5.9 µs, the element-wise cost
-    // 1.3 ns and the rest about the same: there the build's calibration (the median ratio of
+    // whose OpenBLAS chose other kernels, the per-layer cost was 5.9 µs and the element-wise
+    // cost 1.3 ns: there the build's calibration (the median ratio of
     // measured to estimated time over its cached runs) makes up the difference. The per-step
     // term came out at zero on both; it stays for machines where it does not.
     var stepOverhead = 0.0
-    var layerOverhead = 2.090e-5
+    var layerOverhead = 2.088e-5
     /// Seconds per parameter per step for SGD; momentum and Adam read and write more state.
-    var updateCost = 2.682e-10
-    var flopRate = 1.811e11
-    var valueCost = 2.914e-9
+    var updateCost = 2.683e-10
+    /// Close to what `folio bench` measures for sgemm on 1024×1024 matrices here (121–135 GFLOP/s).
+    var flopRate = 1.225e11
+    var valueCost = 2.544e-9
 
     /// What a spec's training does per epoch, as the model counts it.
     struct Work: Codable, Hashable, Sendable {
@@ -49,16 +50,19 @@ struct CostModel: Sendable {
     static func work(_ spec: RunSpec) -> Work? {
         var shape = spec.dataset.exampleShape
         var flops = 0.0, values = 0.0, parameters = 0.0
-        for layer in spec.model {
+        for (index, layer) in spec.model.enumerated() {
             guard case .success(let output) = layer.outputShape(for: shape) else { return nil }
             let inputs = Double(shape.count), outputs = Double(output.count)
+            // Forward, the weight gradient, and the input gradient except for the first layer,
+            // whose input is the data (the engine does not compute it).
+            let passes: Double = index == 0 ? 4 : 6
             switch layer {
             case .dense(let units):
-                flops += 6 * inputs * Double(units)
+                flops += passes * inputs * Double(units)
                 parameters += (inputs + 1) * Double(units)
             case .convolution(let filters, let kernel, _, _):
                 let patch = Double(shape.channels * kernel * kernel)
-                flops += 6 * patch * outputs
+                flops += passes * patch * outputs
                 parameters += (patch + 1) * Double(filters)
                 values += patch * Double(output.height * output.width)
             case .batchNorm, .layerNorm:
