@@ -94,7 +94,9 @@ public enum NotebookBuild {
         let shardKeys = options.shard.map { plan.shard($0.index, of: $0.count) }
         var planSummary = plan.summary
         if let shardKeys {
+            // What this shard trains; the runs of other shards count as neither cached nor to train.
             let seeds = plan.runs.flatMap(\.seeds).filter { $0.status == .train && shardKeys.contains($0.key) }
+            planSummary.toTrain = plan.runs.filter { $0.seeds.contains { $0.status == .train && shardKeys.contains($0.key) } }.count
             planSummary.seedsToTrain = seeds.count
             planSummary.estimatedSeconds = seeds.reduce(0) { $0 + $1.estimatedSeconds }
         }
