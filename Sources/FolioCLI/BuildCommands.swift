@@ -213,14 +213,16 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         stopCleanlyOnInterrupt(exitCode: 0)
         var current = options
-        var watched = [URL(fileURLWithPath: path)]
-        var lastModified: [Date?] = []
+        let notebook = URL(fileURLWithPath: path)
+        var watched = [notebook], stamps: [FileStamp] = []
         while true {
-            if watched.map(NotebookSet.modificationDate) != lastModified {
+            if watched.map(FileStamp.init) != stamps {
+                // The notebook's stamp from before the build, so a save during it builds again.
+                let before = FileStamp(notebook)
                 let inputs = (try? buildNotebooks([path], options: current, failOnClaims: false))?.inputs ?? []
                 current.refresh = false  // --refresh retrains in the first build only
-                watched = [URL(fileURLWithPath: path)] + inputs
-                lastModified = watched.map(NotebookSet.modificationDate)
+                watched = [notebook] + inputs
+                stamps = [before] + inputs.map(FileStamp.init)
                 printError("watching \(watched.map(\.lastPathComponent).joined(separator: ", ")) for changes (Ctrl-C stops)")
             }
             Thread.sleep(forTimeInterval: 0.3)

@@ -4,17 +4,17 @@ import Foundation
 public struct BuildSummary: Sendable {
     public var notebook: String
     /// Errors and warnings in the notebook or its data, compiler-style.
-    public var diagnostics: [Diagnostic]
+    public var diagnostics: [Diagnostic] = []
     /// One located line per failed `{expect}` claim, with both sides' values.
-    public var failedClaims: [String]
+    public var failedClaims: [String] = []
     /// Claims checked.
-    public var claimCount: Int
+    public var claimCount = 0
     /// Runs whose loss became NaN or infinite (without `may_diverge: true`).
-    public var divergedRuns: [String]
+    public var divergedRuns: [String] = []
     /// Runs trained in this build (the rest came from the cache).
-    public var trainedRuns: [String]
+    public var trainedRuns: [String] = []
     /// Files written.
-    public var writtenFiles: [String]
+    public var writtenFiles: [String] = []
     /// Files besides the notebook that the build read: its bibliography and the data-set
     /// files its runs read (a preview watches them).
     public var inputs: [URL] = []
@@ -22,6 +22,9 @@ public struct BuildSummary: Sendable {
     public var title: String?
     /// `2/4` when the build trained one shard into the cache and wrote no report.
     public var shard: String?
+
+    /// A build of `notebook` that has found and done nothing yet.
+    init(notebook: String) { self.notebook = notebook }
 
     /// 2 for notebook or data errors (nothing written), 1 for a failed claim or a
     /// diverged run (report written), else 0.

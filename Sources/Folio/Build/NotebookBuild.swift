@@ -73,8 +73,7 @@ public enum NotebookBuild {
     /// The notebook's plan without training anything (`folio plan`); nil with diagnostics
     /// when the notebook has errors.
     public static func plan(_ url: URL, displayPath: String, options: BuildOptions) -> (PlanReport?, [Diagnostic]) {
-        var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
-                                   trainedRuns: [], writtenFiles: [])
+        var summary = BuildSummary(notebook: displayPath)
         var diagnostics = Diagnostics()
         guard let prepared = prepare(url, displayPath: displayPath, options: options, progress: nil, &summary, &diagnostics) else {
             return (nil, diagnostics.sorted)
@@ -83,8 +82,7 @@ public enum NotebookBuild {
     }
 
     public static func build(_ url: URL, displayPath: String, options: BuildOptions, progress: ProgressSink?) -> BuildSummary {
-        var summary = BuildSummary(notebook: displayPath, diagnostics: [], failedClaims: [], claimCount: 0, divergedRuns: [],
-                                   trainedRuns: [], writtenFiles: [])
+        var summary = BuildSummary(notebook: displayPath)
         var diagnostics = Diagnostics()
         guard let prepared = prepare(url, displayPath: displayPath, options: options, progress: progress, &summary, &diagnostics) else {
             summary.diagnostics = diagnostics.sorted
@@ -92,14 +90,7 @@ public enum NotebookBuild {
         }
         let (notebook, plan, runner) = (prepared.notebook, prepared.plan, prepared.runner)
         let shardKeys = options.shard.map { plan.shard($0.index, of: $0.count) }
-        var planSummary = plan.summary
-        if let shardKeys {
-            // What this shard trains; the runs of other shards count as neither cached nor to train.
-            let seeds = plan.runs.flatMap(\.seeds).filter { $0.status == .train && shardKeys.contains($0.key) }
-            planSummary.toTrain = plan.runs.filter { $0.seeds.contains { $0.status == .train && shardKeys.contains($0.key) } }.count
-            planSummary.seedsToTrain = seeds.count
-            planSummary.estimatedSeconds = seeds.reduce(0) { $0 + $1.estimatedSeconds }
-        }
+        let planSummary = plan.summary(trainingOnly: shardKeys)
         progress?.planned(planSummary)
         if let limit = options.trainingLimitSeconds, planSummary.estimatedSeconds > limit {
             let largest = plan.runs.max { $0.secondsToTrain < $1.secondsToTrain }!

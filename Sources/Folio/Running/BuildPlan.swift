@@ -68,11 +68,16 @@ public struct BuildPlan: Sendable {
         }
     }
 
-    public var summary: Summary {
-        Summary(runs: runs.count, cached: runs.filter { $0.status == .cached }.count, frozen: runs.filter { $0.status == .frozen }.count,
-                toTrain: runs.filter { $0.status == .train }.count,
-                seedsToTrain: runs.reduce(0) { $0 + $1.seeds.filter { $0.status == .train }.count },
-                estimatedSeconds: runs.reduce(0) { $0 + $1.secondsToTrain })
+    public var summary: Summary { summary(trainingOnly: nil) }
+
+    /// The summary when only the seeds with a key in `keys` train (a shard's); the runs
+    /// other shards train count as neither cached nor to train.
+    func summary(trainingOnly keys: Set<String>?) -> Summary {
+        let training = runs.flatMap(\.seeds).filter { seed in seed.status == .train && (keys?.contains(seed.key) ?? true) }
+        let trainingKeys = Set(training.map(\.key))
+        return Summary(runs: runs.count, cached: runs.filter { $0.status == .cached }.count, frozen: runs.filter { $0.status == .frozen }.count,
+                       toTrain: runs.filter { $0.seeds.contains { trainingKeys.contains($0.key) } }.count,
+                       seedsToTrain: training.count, estimatedSeconds: training.reduce(0) { $0 + $1.estimatedSeconds })
     }
 
     /// The seeds shard `index` (1-based) of `count` trains: every seed of the plan is dealt to
