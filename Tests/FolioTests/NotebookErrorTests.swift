@@ -96,6 +96,8 @@ import Testing
              message: "unknown init 'xavier'; known: glorot, he, normal S (e.g. normal 0.05)"),
         Case(name: "BatchNorm momentum out of range", body: "```{experiment} x\nmodel: [dense 8, batchnorm, relu, dense 3]\nbatchnorm: {momentum: 1.5}\n```\n",
              location: "10:23", message: "batchnorm.momentum must be in [0, 1), not 1.5"),
+        Case(name: "unknown running variance", body: "```{experiment} x\nmodel: [dense 8, batchnorm, relu, dense 3]\nbatchnorm: {running_variance: unbiassed}\n```\n",
+             location: "10:31", message: "batchnorm.running_variance must be biased (Keras) or unbiased (PyTorch), not 'unbiassed' (did you mean 'unbiased'?)"),
         Case(name: "unknown record", body: "```{experiment} x\nmodel: [dense 8, relu, dense 3]\nrecord: [stepz]\n```\n", location: "10:10",
              message: "unknown record 'stepz' (did you mean 'steps'?); known: steps, activations, gradients, test"),
         Case(name: "invalid variant name", body: "```{experiment} x\nmodel: [dense 8, relu, dense 3]\nvariants:\n  a b: {}\n```\n", location: "11:3",

@@ -126,4 +126,26 @@ import Testing
         #expect(layer.runningMean == [1, 10])
         #expect(abs(alone[0] - 0) < 1e-6)
     }
+
+    /// PyTorch's running variance follows the unbiased batch variance (M / (M − 1) times the
+    /// biased one); the batch itself is still normalized with the biased variance.
+    @Test func unbiasedRunningVariance() {
+        let input = Matrix(rows: 2, columns: 2, values: [1, 10, 3, 30])
+        let biased = BatchNorm(shape: FeatureShape(vector: 2), options: BatchNormOptions(momentum: 0.5))
+        let unbiased = BatchNorm(shape: FeatureShape(vector: 2), options: BatchNormOptions(momentum: 0.5, runningVariance: .unbiased))
+        let biasedOutput = biased.forward(input, training: true).values
+        #expect(unbiased.forward(input, training: true).values == biasedOutput)
+        #expect(unbiased.runningMean == [1, 10])
+        #expect(unbiased.runningVariance == [1.5, 100.5])  // 0.5·1 + 0.5·(2·1), 0.5·1 + 0.5·(2·100)
+    }
+
+    /// The default option is not written, so specs hashed before the option existed keep
+    /// their keys; the other value round-trips.
+    @Test func runningVarianceEncoding() throws {
+        let plain = try JSONEncoder().encode(BatchNormOptions())
+        #expect(String(decoding: plain, as: UTF8.self).contains("running") == false)
+        let options = BatchNormOptions(runningVariance: .unbiased)
+        #expect(try JSONDecoder().decode(BatchNormOptions.self, from: JSONEncoder().encode(options)) == options)
+        #expect(try JSONDecoder().decode(BatchNormOptions.self, from: plain) == BatchNormOptions())
+    }
 }

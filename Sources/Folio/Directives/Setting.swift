@@ -19,7 +19,7 @@ struct Setting: Sendable {
         case epochs(Int)
         case seed(UInt64)
         case initializer(Initializer)
-        case batchNorm(momentum: Float?, epsilon: Float?)
+        case batchNorm(momentum: Float?, epsilon: Float?, runningVariance: BatchNormOptions.RunningVariance?)
         case record(RunSpec.Record)
         case repeatCount(Int)
     }
@@ -43,9 +43,10 @@ struct Setting: Sendable {
         case .epochs(let epochs): spec.epochs = epochs
         case .seed(let seed): spec.seed = seed
         case .initializer(let initializer): spec.initializer = initializer
-        case .batchNorm(let momentum, let epsilon):
+        case .batchNorm(let momentum, let epsilon, let runningVariance):
             if let momentum { spec.batchNorm.momentum = momentum }
             if let epsilon { spec.batchNorm.epsilon = epsilon }
+            if let runningVariance { spec.batchNorm.runningVariance = runningVariance }
         case .record(let record): spec.record = record
         case .repeatCount(let count): spec.repeatCount = count
         }
@@ -176,17 +177,21 @@ enum ExperimentKeys {
     }
 
     private static func readBatchNorm(_ value: YAMLValue, _ diagnostics: inout Diagnostics) -> Setting.Value? {
-        guard let entries = value.entries("batchnorm", known: ["momentum", "epsilon"], &diagnostics) else { return nil }
-        var momentum: Float?, epsilon: Float?
+        guard let entries = value.entries("batchnorm", known: ["momentum", "epsilon", "running_variance"], &diagnostics)
+        else { return nil }
+        var momentum: Float?, epsilon: Float?, runningVariance: BatchNormOptions.RunningVariance?
         for entry in entries {
-            guard let number = entry.value.number("batchnorm.\(entry.key)", &diagnostics) else { continue }
-            if entry.key == "momentum" {
+            switch entry.key {
+            case "running_variance": runningVariance = readRunningVariance(entry.value, &diagnostics)
+            case "momentum":
+                guard let number = entry.value.number("batchnorm.momentum", &diagnostics) else { continue }
                 guard number >= 0 && number < 1 else {
                     diagnostics.error(entry.value.location, "batchnorm.momentum must be in [0, 1), not \(entry.value.text ?? "")")
                     continue
                 }
                 momentum = Float(number)
-            } else {
+            default:
+                guard let number = entry.value.number("batchnorm.epsilon", &diagnostics) else { continue }
                 guard number > 0 && Float(number) > 0 else {
                     diagnostics.error(entry.value.location, "batchnorm.epsilon must be greater than 0, not \(entry.value.text ?? "")")
                     continue
@@ -194,7 +199,20 @@ enum ExperimentKeys {
                 epsilon = Float(number)
             }
         }
-        return .batchNorm(momentum: momentum, epsilon: epsilon)
+        return .batchNorm(momentum: momentum, epsilon: epsilon, runningVariance: runningVariance)
+    }
+
+    private static func readRunningVariance(_ value: YAMLValue, _ diagnostics: inout Diagnostics) -> BatchNormOptions.RunningVariance? {
+        let names = BatchNormOptions.RunningVariance.allCases.map(\.rawValue)
+        guard let text = value.text, let choice = BatchNormOptions.RunningVariance(rawValue: text) else {
+            let shown = value.text.map { "'\($0)'" } ?? value.kindDescription
+            diagnostics.error(
+                value.location,
+                "batchnorm.running_variance must be biased (Keras) or unbiased (PyTorch), not \(shown)"
+                    + (value.text.map { suggestion(for: $0, in: names) } ?? ""))
+            return nil
+        }
+        return choice
     }
 
     private static let recordNames = ["steps", "activations", "gradients", "test"]

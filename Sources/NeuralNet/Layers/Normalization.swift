@@ -1,14 +1,45 @@
 /// Settings of a batch-normalization layer (Keras's names and defaults).
 public struct BatchNormOptions: Hashable, Sendable, Codable {
+    /// Which batch variance the running variance follows.
+    public enum RunningVariance: String, Hashable, Sendable, Codable, CaseIterable {
+        /// The batch's biased variance, Σ(x − μ)² / M, the one that normalizes the batch
+        /// (Keras, TensorFlow).
+        case biased
+        /// The unbiased estimate, Σ(x − μ)² / (M − 1) (PyTorch). Batches still normalize
+        /// with the biased variance.
+        case unbiased
+    }
+
     /// Weight of the old running statistics in each update: running = m · running + (1 - m) · batch.
     public var momentum: Float
     /// Added to the variance before the square root.
     public var epsilon: Float
+    /// Which batch variance the running variance follows.
+    public var runningVariance: RunningVariance
 
-    /// Keras's defaults: momentum 0.99, epsilon 0.001.
-    public init(momentum: Float = 0.99, epsilon: Float = 0.001) {
+    /// Keras's defaults: momentum 0.99, epsilon 0.001, biased running variance.
+    public init(momentum: Float = 0.99, epsilon: Float = 0.001, runningVariance: RunningVariance = .biased) {
         self.momentum = momentum
         self.epsilon = epsilon
+        self.runningVariance = runningVariance
+    }
+
+    private enum CodingKeys: String, CodingKey { case momentum, epsilon, runningVariance }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        momentum = try container.decode(Float.self, forKey: .momentum)
+        epsilon = try container.decode(Float.self, forKey: .epsilon)
+        runningVariance = try container.decodeIfPresent(RunningVariance.self, forKey: .runningVariance) ?? .biased
+    }
+
+    /// Writes `runningVariance` only when it is not the default, so that specs (and the
+    /// result keys hashed from them) written before the option existed stay the same.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(momentum, forKey: .momentum)
+        try container.encode(epsilon, forKey: .epsilon)
+        if runningVariance != .biased { try container.encode(runningVariance, forKey: .runningVariance) }
     }
 }
 
@@ -17,8 +48,9 @@ public struct BatchNormOptions: Hashable, Sendable, Codable {
 /// Normalizes each channel over the batch (and, after a convolution, over height and width
 /// too: BatchNorm2d): x̂ = (x − μ_B) / sqrt(σ²_B + ε), y = γ x̂ + β. In training, μ_B and σ²_B
 /// are the batch's mean and biased variance, and the running statistics move towards them
-/// with `momentum`; in evaluation the running statistics stand in for them. For vectors,
-/// every feature is its own channel.
+/// with `momentum` (the running variance towards the biased or, as in PyTorch, the unbiased
+/// batch variance: `BatchNormOptions.runningVariance`); in evaluation the running statistics
+/// stand in for them. For vectors, every feature is its own channel.
 ///
 /// The backward pass, with M = batch × positions values per channel:
 ///   dβ = Σ dy,  dγ = Σ dy · x̂,  dx = γ / (M sqrt(σ² + ε)) · (M dy − dβ − x̂ dγ),
@@ -79,7 +111,7 @@ public final class BatchNorm: Layer {
 
     /// Running mean per channel, used in evaluation.
     public var runningMean: [Float] { Array(UnsafeBufferPointer(start: runningMeanStorage, count: channels)) }
-    /// Running (biased) variance per channel, used in evaluation.
+    /// Running variance per channel (biased or unbiased as `options` says), used in evaluation.
     public var runningVariance: [Float] { Array(UnsafeBufferPointer(start: runningVarianceStorage, count: channels)) }
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
@@ -95,11 +127,13 @@ public final class BatchNorm: Layer {
             for c in 0..<channels { mean[c] /= count }
             Parallel.split(channels, work: work, Loop(layer: self, step: .squaredDeviations, matrix: input))
             let momentum = options.momentum
+            // M / (M − 1) turns the biased variance into the unbiased one (1 for a single value).
+            let correction: Float = options.runningVariance == .unbiased && count > 1 ? count / (count - 1) : 1
             for c in 0..<channels {
                 let variance = scratch[c] / count
                 inverseDeviation[c] = 1 / (variance + options.epsilon).squareRoot()
                 runningMeanStorage[c] = momentum * runningMeanStorage[c] + (1 - momentum) * mean[c]
-                runningVarianceStorage[c] = momentum * runningVarianceStorage[c] + (1 - momentum) * variance
+                runningVarianceStorage[c] = momentum * runningVarianceStorage[c] + (1 - momentum) * (variance * correction)
             }
         } else {
             for c in 0..<channels {
