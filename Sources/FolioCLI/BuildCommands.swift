@@ -18,8 +18,10 @@ struct BuildOptionGroup: ParsableArguments {
     @Flag(help: "Train even when the plan estimates more than an hour of training.")
     var yes = false
 
-    @Option(help: "Independent runs to train at once (each then uses one core for matrix products).")
-    var jobs: Int = 1
+    @Option(help: ArgumentHelp(
+        "Runs to train at once: runs with small steps train side by side, one core each; runs with large steps (a CNN) train one at a time on every core. 1 trains every run alone on every core. Numbers are the same either way.",
+        valueName: "n"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Folder of the result cache.")
     var cacheDir: String = ".folio"

@@ -35,6 +35,16 @@ public enum Engine {
     /// The trainer calls it on the thread that trains.
     public static func flushSubnormals() { folio_set_subnormal_flushing(1) }
 
+    /// Threads BLAS uses for matrix products now (what `setMatrixThreads` last set, else the
+    /// library's default: every core, or `OPENBLAS_NUM_THREADS`).
+    public static var matrixThreads: Int {
+        #if canImport(Accelerate)
+        return Parallel.isEnabled ? 2 : 1
+        #else
+        return Int(openblas_get_num_threads())
+        #endif
+    }
+
     /// Threads one training run may use: BLAS's for matrix products, and with more than one,
     /// a helper thread for element-wise loops. Set 1 when several runs train at once, so
     /// that they do not compete for the same cores.

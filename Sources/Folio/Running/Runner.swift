@@ -1,30 +1,8 @@
 import Foundation
 import NeuralNet
 
-/// Hears about training progress; the command line draws it.
-public protocol ProgressSink: AnyObject, Sendable {
-    /// The build's plan is made: how many runs are cached, frozen and to train, and about
-    /// how long training will take.
-    func planned(_ summary: BuildPlan.Summary)
-    /// The build will train `seeds` run seeds (the rest of its `total` come from the cache).
-    func willTrain(seeds: Int, of total: Int)
-    /// A run's seed started training.
-    func started(run: String, seed: UInt64, epochs: Int, stepsPerEpoch: Int)
-    /// A step finished.
-    func step(run: String, seed: UInt64, epoch: Int, step: Int)
-    /// An epoch finished.
-    func epoch(run: String, seed: UInt64, metrics: EpochMetrics, epochs: Int)
-    /// A run's seed finished (or stopped on divergence).
-    func finished(run: String, seed: UInt64)
-}
-
-extension ProgressSink {
-    public func planned(_ summary: BuildPlan.Summary) {}
-    public func willTrain(seeds: Int, of total: Int) {}
-}
-
 /// Plans a build's runs (cached, frozen or to train, with estimates) and trains what is to
-/// train, `jobs` seeds at a time.
+/// train, by a `TrainingSchedule` for `jobs` jobs.
 final class Runner: @unchecked Sendable {
     struct Outcome {
         var results: [RunResult]
@@ -40,8 +18,7 @@ final class Runner: @unchecked Sendable {
     let baseDirectory: URL
     let progress: ProgressSink?
     let costModel = CostModel()
-    private let lock = NSLock()
-    private var datasets: [String: Result<Dataset, DataError>] = [:]
+    private let datasets = DatasetStore()
 
     /// `frozen`: records by key from the committed results file; with `useCache` false
     /// neither they nor the cache are used.
@@ -94,23 +71,42 @@ final class Runner: @unchecked Sendable {
     /// Trains the plan's seeds that are to train (only those in `only`, when given) and
     /// returns the runs whose every seed has a result.
     func run(_ plan: BuildPlan, only: Set<String>? = nil) -> Outcome {
-        var diagnostics = Diagnostics()
         let runs = plan.runs.map(\.run)
-        let records = plan.runs.map { $0.seeds.map(\.record) }
-        var work: [(run: Int, seedIndex: Int, key: String)] = []
+        let queue = WorkQueue(records: plan.runs.map { $0.seeds.map(\.record) })
+        let schedule = TrainingSchedule(items(plan, only: only), jobs: jobs)
+        progress?.willTrain(seeds: schedule.wide.count + schedule.narrow.count, of: queue.records.reduce(0) { $0 + $1.count })
+        let threads = Engine.matrixThreads
+        queue.enqueue(schedule.wide)
+        train(runs, from: queue, jobs: 1)
+        if !schedule.narrow.isEmpty {
+            Engine.setMatrixThreads(1)
+            queue.enqueue(schedule.narrow)
+            train(runs, from: queue, jobs: jobs)
+            Engine.setMatrixThreads(threads)
+        }
+        return outcome(runs, queue, trained: schedule.wide + schedule.narrow)
+    }
+
+    /// The seeds to train, with what the schedule needs to know of them.
+    private func items(_ plan: BuildPlan, only: Set<String>?) -> [TrainingSchedule.Item] {
+        var items: [TrainingSchedule.Item] = []
         for (index, run) in plan.runs.enumerated() {
+            let stepFlops = run.work.map { $0.flopsPerExample * Double(run.run.spec.batchSize) } ?? 0
             for (seedIndex, seed) in run.seeds.enumerated() where seed.status == .train && only.map({ $0.contains(seed.key) }) ?? true {
-                work.append((index, seedIndex, seed.key))
+                items.append(TrainingSchedule.Item(
+                    run: index, seed: seedIndex, key: seed.key, estimatedSeconds: seed.modelSeconds, stepFlops: stepFlops))
             }
         }
-        progress?.willTrain(seeds: work.count, of: records.reduce(0) { $0 + $1.count })
-        if jobs > 1 { Engine.setMatrixThreads(1) }
-        let queue = WorkQueue(work: work, records: records)
-        DispatchQueue.concurrentPerform(iterations: min(jobs, max(work.count, 1))) { _ in
+        return items
+    }
+
+    /// Trains what `queue` hands out, `jobs` seeds at a time, storing each result in the cache.
+    private func train(_ runs: [PlannedRun], from queue: WorkQueue, jobs: Int) {
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let item = queue.next() {
                 let run = runs[item.run]
                 do throws(DataError) {
-                    let record = try train(run, seed: run.seeds[item.seedIndex])
+                    let record = try train(run, seed: run.seeds[item.seed])
                     do { try cache.store(record, key: item.key) } catch { queue.storeFailed("\(error)") }
                     queue.finished(item, record)
                 } catch {
@@ -118,6 +114,11 @@ final class Runner: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The runs whose every seed has a result, and what went wrong.
+    private func outcome(_ runs: [PlannedRun], _ queue: WorkQueue, trained: [TrainingSchedule.Item]) -> Outcome {
+        var diagnostics = Diagnostics()
         for (index, error) in queue.failures.sorted(by: { $0.key < $1.key }) {
             diagnostics.error(runs[index].location, "cannot load the data of run \(runs[index].name): \(error)")
         }
@@ -128,8 +129,7 @@ final class Runner: @unchecked Sendable {
             let seeds = queue.records[index].compactMap { $0 }
             return seeds.count == runs[index].seeds.count ? RunResult(run: runs[index], seeds: seeds) : nil
         }
-        let trained = Array(Set(work.map { runs[$0.run].name })).sorted()
-        return Outcome(results: results, trained: trained, diagnostics: diagnostics)
+        return Outcome(results: results, trained: Array(Set(trained.map { runs[$0.run].name })).sorted(), diagnostics: diagnostics)
     }
 
     /// The training, validation and (if recorded) test sets of a spec.
@@ -148,19 +148,7 @@ final class Runner: @unchecked Sendable {
 
     /// One split of a data set, read once per build and shared by every run and preview.
     func load(_ source: DataSource, _ split: DataSource.Split, _ directory: String) throws(DataError) -> Dataset {
-        let key = "\(source.rawValue)|\(split.rawValue)|\(directory)"
-        lock.lock()
-        if let cached = datasets[key] {
-            lock.unlock()
-            return try cached.get()
-        }
-        lock.unlock()
-        let result: Result<Dataset, DataError>
-        do { result = .success(try source.load(split, directory: directory)) } catch { result = .failure(error) }
-        lock.lock()
-        datasets[key] = result
-        lock.unlock()
-        return try result.get()
+        try datasets.load(source, split, directory)
     }
 
     private func train(_ run: PlannedRun, seed: UInt64) throws(DataError) -> SeedRecord {
@@ -190,106 +178,4 @@ final class Runner: @unchecked Sendable {
         progress?.finished(run: run.name, seed: seed)
         return record
     }
-}
-
-/// The work of one build, shared by the job threads under a lock.
-private final class WorkQueue: @unchecked Sendable {
-    typealias Item = (run: Int, seedIndex: Int, key: String)
-    private let lock = NSLock()
-    private let work: [Item]
-    private var position = 0
-    private(set) var records: [[SeedRecord?]]
-    private(set) var failures: [Int: DataError] = [:]
-    private(set) var storeErrors: [String] = []
-
-    init(work: [Item], records: [[SeedRecord?]]) {
-        self.work = work
-        self.records = records
-    }
-
-    func next() -> Item? {
-        lock.withLock {
-            guard position < work.count else { return nil }
-            position += 1
-            return work[position - 1]
-        }
-    }
-
-    func finished(_ item: Item, _ record: SeedRecord) { lock.withLock { records[item.run][item.seedIndex] = record } }
-    func failed(_ item: Item, _ error: DataError) { lock.withLock { failures[item.run] = error } }
-    func storeFailed(_ message: String) { lock.withLock { storeErrors.append(message) } }
-}
-
-/// Records the traces a spec asks for while its network trains, and forwards progress.
-private final class Recorder: TrainingObserver {
-    let run: String, seed: UInt64, spec: RunSpec, network: Network
-    let progress: ProgressSink?
-    var steps: [Float] = []
-    var activations: [ActivationSample] = []
-    var gradients: [GradientSample] = []
-    private var stepsPerEpoch = 1, interval = 1
-    private let probe: Matrix?
-    private let probeLayer: Int?
-    private let unit: Int
-
-    init(run: String, seed: UInt64, spec: RunSpec, network: Network, probe validation: Dataset, progress: ProgressSink?) {
-        self.run = run
-        self.seed = seed
-        self.spec = spec
-        self.network = network
-        self.progress = progress
-        unit = spec.record.activations?.unit ?? 0
-        if let activations = spec.record.activations {
-            // The layer feeding the chosen nonlinearity (1-based; the last by default).
-            let nonlinearities = network.layers.indices.filter { network.layers[$0] is Activation }
-            let chosen = nonlinearities[(activations.layer ?? nonlinearities.count) - 1]
-            probeLayer = chosen - 1
-            let count = min(256, validation.count), width = validation.shape.count
-            probe = Matrix(rows: count, columns: width, values: Array(validation.features[0..<count * width]))
-        } else {
-            probeLayer = nil
-            probe = nil
-        }
-    }
-
-    func trainingWillStart(epochs: Int, stepsPerEpoch: Int) {
-        self.stepsPerEpoch = stepsPerEpoch
-        interval = max(1, epochs * stepsPerEpoch / 100)
-        progress?.started(run: run, seed: seed, epochs: epochs, stepsPerEpoch: stepsPerEpoch)
-        sample(step: 0)
-    }
-
-    func stepDidFinish(epoch: Int, step: Int, loss: Float) {
-        if spec.record.steps { steps.append(loss) }
-        let global = (epoch - 1) * stepsPerEpoch + step
-        if global % interval == 0 { sample(step: global) }
-        progress?.step(run: run, seed: seed, epoch: epoch, step: step)
-    }
-
-    func epochDidFinish(_ metrics: EpochMetrics) {
-        progress?.epoch(run: run, seed: seed, metrics: metrics, epochs: spec.epochs)
-    }
-
-    private func sample(step: Int) {
-        if let probe, let probeLayer {
-            let output = network.output(of: probe, throughLayer: probeLayer, training: false)
-            let values = (0..<output.rows).map { Double(output[$0, unit]) }.sorted()
-            activations.append(ActivationSample(
-                step: step, p15: percentile(values, 0.15), p50: percentile(values, 0.5), p85: percentile(values, 0.85)))
-        }
-        if spec.record.gradients && step > 0 {
-            let norms = network.layers.compactMap { $0 as? Dense }.map { layer in
-                layer.weight.gradient.values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            }
-            gradients.append(GradientSample(step: step, norms: norms))
-        }
-    }
-}
-
-/// The `fraction` quantile of sorted `values`, linearly interpolated.
-func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let position = fraction * Double(sorted.count - 1)
-    let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
-    return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
 }
