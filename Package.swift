@@ -32,32 +32,42 @@ let package = Package(
         // What C can reach and Swift cannot: the CPU's handling of subnormal floats, and how
         // long OpenBLAS's idle threads spin.
         .target(name: "CPlatform"),
+        // zlib for Swift: gzip for the data loaders, zlib streams and CRC-32 for PNG. The one
+        // module that imports CZlib.
+        .target(name: "Zlib", dependencies: ["CZlib"]),
         // The engine: tensors, layers, losses, optimizers, training, data sets.
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CZlib", "CPlatform"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Zlib"]),
         // SVG charts and image grids from plain numbers. Knows nothing of neural nets.
-        .target(name: "Charts", dependencies: ["CZlib"]),
+        .target(name: "Charts", dependencies: ["Zlib"]),
+        // `folio bench`: the engine's speed on reference networks against this machine's sgemm.
+        .target(name: "Bench", dependencies: ["NeuralNet"]),
         // Notebooks: parsing, the directive language, planning, the result cache, HTML.
         .target(name: "Folio", dependencies: ["NeuralNet", "Charts", "CMark", "Yams"]),
         // `folio preview`: serves the output folder, rebuilds on save, and tells open pages to
         // update (WebSocket), with training progress and build errors shown over the page.
+        // NeuralNet: the progress it shows arrives as the engine's `EpochMetrics`.
         .target(
             name: "Preview",
             dependencies: ["Folio", "NeuralNet", .product(name: "FlyingFox", package: "FlyingFox"),
                            .product(name: "FlyingSocks", package: "FlyingFox")]),
-        // The command line. Thin: parses arguments and calls Folio.
+        // The command line. Thin: parses arguments and calls Folio, Preview and Bench.
+        // NeuralNet, deliberately: progress arrives as the engine's `EpochMetrics`, and the
+        // bench and build commands name data sets (`DataSource`) and set engine threads.
         // (Not `folio`: it would clash with `Folio` on case-insensitive file systems.)
         .executableTarget(
             name: "FolioCLI",
-            dependencies: ["Folio", "Preview", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Folio", "Preview", "Bench", "NeuralNet",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "NeuralNetTests", dependencies: ["NeuralNet", "CZlib", "TestSupport"],
-            // Read by path: the numpy script and the values it wrote.
+            name: "NeuralNetTests", dependencies: ["NeuralNet", "Zlib", "TestSupport"],
+            // Read by path: the numpy and PyTorch scripts and the values they wrote.
             exclude: ["Fixtures"]),
         .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-        .testTarget(name: "FolioTests", dependencies: ["Folio", "FolioCLI", "TestSupport"]),
-        .testTarget(name: "PreviewTests", dependencies: ["Preview", "Folio", "FolioCLI", "TestSupport"]),
+        // FolioCLI: the tests run the `folio` binary, which must be built first.
+        .testTarget(name: "FolioTests", dependencies: ["Folio", "NeuralNet", "Bench", "FolioCLI", "TestSupport"]),
+        .testTarget(name: "PreviewTests", dependencies: ["Preview", "FolioCLI", "TestSupport"]),
     ]
 )

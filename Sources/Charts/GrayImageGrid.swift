@@ -1,4 +1,4 @@
-import CZlib
+import Zlib
 
 /// Grey-scale images laid out in a grid and encoded as one PNG, for sample figures of image
 /// data sets. Pixels are in [0, 1]; 0 is drawn white and 1 black, as ink on paper.
@@ -37,22 +37,14 @@ public struct GrayImageGrid: Sendable {
         }
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         png += Self.chunk("IHDR", Self.bigEndian(UInt32(width)) + Self.bigEndian(UInt32(height)) + [8, 0, 0, 0, 0])
-        png += Self.chunk("IDAT", Self.deflate(raw))
+        png += Self.chunk("IDAT", Zlib.compress(raw))
         png += Self.chunk("IEND", [])
         return png
     }
 
-    private static func deflate(_ bytes: [UInt8]) -> [UInt8] {
-        var length = compressBound(UInt(bytes.count))
-        var output = [UInt8](repeating: 0, count: Int(length))
-        let status = compress2(&output, &length, bytes, UInt(bytes.count), 9)
-        precondition(status == Z_OK, "zlib compress2 failed: \(status)")
-        return Array(output[0..<Int(length)])
-    }
-
     private static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
         let body = Array(type.utf8) + data
-        let checksum = body.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count))) }
+        let checksum = Zlib.crc32(body)
         return bigEndian(UInt32(data.count)) + body + bigEndian(checksum)
     }
 

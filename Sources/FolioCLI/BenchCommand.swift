@@ -1,5 +1,5 @@
 import ArgumentParser
-import Folio
+import Bench
 import Foundation
 import NeuralNet
 

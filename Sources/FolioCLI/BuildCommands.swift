@@ -1,7 +1,6 @@
 import ArgumentParser
 import Folio
 import Foundation
-import NeuralNet
 
 /// Options shared by `build`, `check`, `plan`, `watch` and `preview`.
 struct BuildOptionGroup: ParsableArguments {

@@ -1,28 +1,32 @@
-import CPlatform
-#if canImport(Accelerate)
-import Accelerate
-#else
-import CBLAS
-#endif
-
 /// Facts and settings of the engine as a whole.
 public enum Engine {
     /// Changes whenever the numbers a run produces may change (layers, initialization,
-    /// random streams, data scaling). Part of every result's cache key.
-    public static let version = "neuralnet-2"
+    /// random streams, data scaling, how many threads a run's products are split over).
+    /// Part of every result's cache key. neuralnet-3: runs with small steps train on one
+    /// thread (Folio's `TrainingSchedule`).
+    public static let version = "neuralnet-3"
+
+    /// What this version's numbers hash to in `GoldenNumbersTests`, per arithmetic (see
+    /// `arithmetic`): a change to the engine that moves them fails that test until `version`
+    /// moves too and these are recorded again (the test prints the new hashes).
+    static let goldenNumbers: (version: String, hashes: [String: [String: String]]) = (
+        version: "neuralnet-3",
+        hashes: [
+            "OpenBLAS Zen": [
+                "dense-batchnorm-sgd": "8a6edd72cd74aa6f",
+                "dense-batchnorm-sgd-keeping-gradients": "8a6edd72cd74aa6f",
+                "dense-layernorm-dropout-momentum": "7d8df527b4167bcf",
+                "dense-batchnorm-adam": "27ac3dfeb4676eba",
+                "conv-batchnorm-pool-adam": "8b4fb3be7df0264a",
+                "conv-stride-valid-sgd": "eb291c5b20f0020",
+            ],
+        ])
 
     /// The arithmetic that produced this machine's numbers: the BLAS library and the kernels
     /// it chose for this CPU (`OpenBLAS Zen`, `OpenBLAS SkylakeX`, `Accelerate`). Other kernels
     /// round matrix products differently, so the same seed gives other bits elsewhere, and
     /// training can amplify them; results are exactly reproducible only where this matches.
-    public static var arithmetic: String {
-        #if canImport(Accelerate)
-        return "Accelerate"
-        #else
-        guard let name = openblas_get_corename() else { return "OpenBLAS" }
-        return "OpenBLAS " + String(cString: name)
-        #endif
-    }
+    public static var arithmetic: String { BLAS.kernels }
 
     /// This machine's sgemm speed in floating-point operations per second, on 1024×1024
     /// matrices (the median of `repeats` products), for comparing a network's epoch with the
@@ -31,27 +35,19 @@ public enum Engine {
         BLAS.squareProductRate(size: size, repeats: repeats)
     }
 
-    /// Makes the calling thread flush subnormal floats to zero (see `folio_set_subnormal_flushing`).
+    /// Makes the calling thread flush subnormal floats to zero (see `FloatingPointMode`).
     /// The trainer calls it on the thread that trains.
-    public static func flushSubnormals() { folio_set_subnormal_flushing(1) }
+    public static func flushSubnormals() { FloatingPointMode.flushesSubnormals = true }
 
     /// Threads BLAS uses for matrix products now (what `setMatrixThreads` last set, else the
     /// library's default: every core, or `OPENBLAS_NUM_THREADS`).
-    public static var matrixThreads: Int {
-        #if canImport(Accelerate)
-        return Parallel.isEnabled ? 2 : 1
-        #else
-        return Int(openblas_get_num_threads())
-        #endif
-    }
+    public static var matrixThreads: Int { max(BLAS.threads, Parallel.isEnabled ? 2 : 1) }
 
     /// Threads one training run may use: BLAS's for matrix products, and with more than one,
     /// a helper thread for element-wise loops. Set 1 when several runs train at once, so
     /// that they do not compete for the same cores.
     public static func setMatrixThreads(_ count: Int) {
-        #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(max(count, 1)))
-        #endif
+        BLAS.threads = count
         Parallel.isEnabled = count > 1
     }
 }

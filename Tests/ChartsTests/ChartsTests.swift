@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Charts
@@ -107,5 +108,3 @@ import Testing
         #expect(Array(png.suffix(8).prefix(4)) == Array("IEND".utf8))
     }
 }
-
-import Foundation

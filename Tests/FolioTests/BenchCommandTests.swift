@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import Folio
+@testable import Bench
 
 @Suite struct BenchmarkTests {
     @Test func medianOfOddAndEvenCounts() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Zlib
 
 @testable import NeuralNet
 
@@ -25,7 +26,7 @@ import Testing
     @Test func gzippedFilesLoadTheSame() throws {
         let plain = try load(images: DataFiles.idxImages(count: 5), labels: DataFiles.idxLabels(count: 5))
         let gzipped = try load(
-            images: DataFiles.gzip(DataFiles.idxImages(count: 5)), labels: DataFiles.gzip(DataFiles.idxLabels(count: 5)),
+            images: Zlib.gzip(DataFiles.idxImages(count: 5)), labels: Zlib.gzip(DataFiles.idxLabels(count: 5)),
             imageName: "images.gz", labelName: "labels.gz")
         #expect(plain.features == gzipped.features)
         #expect(plain.labels == gzipped.labels)
@@ -39,7 +40,7 @@ import Testing
         ("short header", [0, 0, 8, 3, 0, 0], .truncated(expected: 16, found: 6)),
         ("short data", Array(DataFiles.idxImages(count: 2).dropLast(3)), .truncated(expected: 28, found: 25)),
         ("trailing", DataFiles.idxImages(count: 2) + [1], .trailingBytes(expected: 28, found: 29)),
-        ("corrupt gzip", Array(DataFiles.gzip(DataFiles.idxImages(count: 50)).prefix(30)),
+        ("corrupt gzip", Array(Zlib.gzip(DataFiles.idxImages(count: 50)).prefix(30)),
          .corruptCompression("the stream ends early after 30 of 30 bytes; the file is truncated")),
         // Dimensions whose product overflows 64 bits (it used to trap).
         ("huge dimensions", DataFiles.idxHeader(magic: 0x803, dimensions: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF]),
@@ -53,7 +54,7 @@ import Testing
 
     /// A small gzip file that would decompress to more than the limit is refused, not read.
     @Test func gzipBombIsRefused() {
-        let bomb = DataFiles.gzip([UInt8](repeating: 0, count: 4 << 20))
+        let bomb = Zlib.gzip([UInt8](repeating: 0, count: 4 << 20))
         #expect(throws: DataError(path: "bomb", .corruptCompression("it decompresses to more than 1 MiB, more than any data set Folio reads"))) {
             _ = try FileBytes.decode(bomb, path: "bomb", limit: 1 << 20)
         }
@@ -91,8 +92,8 @@ import Testing
     }
 
     @Test func dataSourceFindsPlainAndGzippedFiles() throws {
-        directory.write("mnist/train-images-idx3-ubyte.gz", DataFiles.gzip(DataFiles.idxImages(count: 6, rows: 28, columns: 28)))
-        directory.write("mnist/train-labels-idx1-ubyte.gz", DataFiles.gzip(DataFiles.idxLabels(count: 6)))
+        directory.write("mnist/train-images-idx3-ubyte.gz", Zlib.gzip(DataFiles.idxImages(count: 6, rows: 28, columns: 28)))
+        directory.write("mnist/train-labels-idx1-ubyte.gz", Zlib.gzip(DataFiles.idxLabels(count: 6)))
         directory.write("mnist/t10k-images-idx3-ubyte", DataFiles.idxImages(count: 3, rows: 28, columns: 28))
         directory.write("mnist/t10k-labels-idx1-ubyte", DataFiles.idxLabels(count: 3))
         let root = DataSource.mnist.defaultDirectory(dataRoot: directory.url.path)

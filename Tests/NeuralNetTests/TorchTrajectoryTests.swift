@@ -122,7 +122,7 @@ import Testing
         for step in trajectory.steps.indices {
             let (x, labels) = batch(draws, count: trajectory.batch_size, features: input.count)
             let logits = network.forward(x, training: true)
-            let result = labels.withUnsafeBufferPointer { loss.evaluate(logits: logits, labels: $0.baseAddress!, computeGradient: true) }
+            let result = loss.evaluate(logits: logits, labels: labels, computeGradient: true)
             if fused {
                 network.backwardUpdating(loss.gradient, learningRate: trajectory.learning_rate)
             } else {
@@ -139,7 +139,7 @@ import Testing
         let (x, labels) = batch(draws, count: 100, features: features)
         let logits = network.forward(x, training: false)
         let loss = SoftmaxCrossEntropy(classes: 10)
-        return Double(labels.withUnsafeBufferPointer { loss.evaluate(logits: logits, labels: $0.baseAddress!, computeGradient: false) }.loss)
+        return Double(loss.evaluate(logits: logits, labels: labels, computeGradient: false).loss)
     }
 
     /// Parameters by the fixture's names ("3.weight": layer 3's weight), with their

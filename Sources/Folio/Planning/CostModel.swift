@@ -3,10 +3,9 @@ import NeuralNet
 /// How long a run will train, estimated from the work its network does per epoch.
 ///
 /// One training step costs a fixed overhead per layer (dispatch, small-matrix set-up) plus
-/// the matrix products, counted in floating-point operations (a dense layer does 2·in·out
-/// per example forward and 4·in·out backward, the first layer 2·in·out, having no input
-/// gradient to compute; a convolution the same per output position of its im2col product), plus element-wise passes over every layer's output and the
-/// optimizer's update of every parameter, both bound by memory rather than arithmetic:
+/// the matrix products, counted in floating-point operations by the engine (`MatrixWork`),
+/// plus element-wise passes over every layer's output and the optimizer's update of every
+/// parameter, both bound by memory rather than arithmetic:
 ///
 ///     seconds per epoch = steps · (stepOverhead + layerOverhead · layers + updateCost · parameters)
 ///                       + examples · (flops / flopRate + values · valueCost)
@@ -48,30 +47,7 @@ struct CostModel: Sendable {
 
     /// The work of a single-seed spec; nil when its layers do not fit its data.
     static func work(_ spec: RunSpec) -> Work? {
-        var shape = spec.dataset.exampleShape
-        var flops = 0.0, values = 0.0, parameters = 0.0
-        for (index, layer) in spec.model.enumerated() {
-            guard case .success(let output) = layer.outputShape(for: shape) else { return nil }
-            let inputs = Double(shape.count), outputs = Double(output.count)
-            // Forward, the weight gradient, and the input gradient except for the first layer,
-            // whose input is the data (the engine does not compute it).
-            let passes: Double = index == 0 ? 4 : 6
-            switch layer {
-            case .dense(let units):
-                flops += passes * inputs * Double(units)
-                parameters += (inputs + 1) * Double(units)
-            case .convolution(let filters, let kernel, _, _):
-                let patch = Double(shape.channels * kernel * kernel)
-                flops += passes * patch * outputs
-                parameters += (patch + 1) * Double(filters)
-                values += patch * Double(output.height * output.width)
-            case .batchNorm, .layerNorm:
-                parameters += 2 * Double(output.channels)
-            default: break
-            }
-            values += outputs
-            shape = output
-        }
+        guard let matrices = MatrixWork(spec.model, input: spec.dataset.exampleShape) else { return nil }
         let all = spec.dataset.nominalTrainingCount
         let validation = min(spec.validationCount(of: all), all)
         let examples = min(all - validation, spec.limit ?? Int.max)
@@ -81,8 +57,8 @@ struct CostModel: Sendable {
         case .adam: 4
         }
         return Work(epochs: spec.epochs, stepsPerEpoch: (examples + spec.batchSize - 1) / max(spec.batchSize, 1), examples: examples,
-                    validationExamples: validation, layers: spec.model.count, parameters: parameters, flopsPerExample: flops,
-                    valuesPerExample: values, updateFactor: updateFactor)
+                    validationExamples: validation, layers: spec.model.count, parameters: matrices.parameters,
+                    flopsPerExample: matrices.flopsPerExample, valuesPerExample: matrices.valuesPerExample, updateFactor: updateFactor)
     }
 
     /// Estimated seconds to train `work` (every epoch, one seed).

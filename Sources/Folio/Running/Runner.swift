@@ -73,17 +73,16 @@ final class Runner: @unchecked Sendable {
     func run(_ plan: BuildPlan, only: Set<String>? = nil) -> Outcome {
         let runs = plan.runs.map(\.run)
         let queue = WorkQueue(records: plan.runs.map { $0.seeds.map(\.record) })
-        let schedule = TrainingSchedule(items(plan, only: only), jobs: jobs)
+        let schedule = TrainingSchedule(items(plan, only: only))
         progress?.willTrain(seeds: schedule.wide.count + schedule.narrow.count, of: queue.records.reduce(0) { $0 + $1.count })
         let threads = Engine.matrixThreads
-        queue.enqueue(schedule.wide)
-        train(runs, from: queue, jobs: 1)
-        if !schedule.narrow.isEmpty {
-            Engine.setMatrixThreads(1)
-            queue.enqueue(schedule.narrow)
+        for (items, threadsPerSeed, jobs) in [(schedule.wide, TrainingSchedule.wideThreads, 1), (schedule.narrow, 1, jobs)]
+        where !items.isEmpty {
+            Engine.setMatrixThreads(threadsPerSeed)
+            queue.enqueue(items)
             train(runs, from: queue, jobs: jobs)
-            Engine.setMatrixThreads(threads)
         }
+        Engine.setMatrixThreads(threads)
         return outcome(runs, queue, trained: schedule.wide + schedule.narrow)
     }
 
@@ -160,8 +159,8 @@ final class Runner: @unchecked Sendable {
             generator: generator)
         let optimizer = spec.optimizer.make(learningRate: Float(spec.learningRate), parameters: network.parameters)
         let trainer = Trainer(network: network, optimizer: optimizer, generator: generator)
-        // Gradient norms need the gradients, which the fused SGD update never writes.
-        trainer.fusesPlainSGD = !spec.record.gradients
+        // Gradient norms need the gradients, which the fused SGD update does not write unless asked.
+        trainer.keepsGradients = spec.record.gradients
         let recorder = Recorder(run: run.name, seed: seed, spec: spec, network: network, probe: validation, progress: progress)
         let history = trainer.train(
             on: training, validation: validation, epochs: spec.epochs, batchSize: spec.batchSize, observer: recorder)

@@ -5,9 +5,15 @@
 public enum NotebookTemplate {
     /// The notebook for experiment ID `id`, titled `title`.
     public static func text(title: String, id: String) -> String {
-        """
+        template
+            .replacingOccurrences(of: "%TITLE%", with: title.replacingOccurrences(of: "\"", with: "'"))
+            .replacingOccurrences(of: "%ID%", with: id)
+    }
+
+    /// The notebook with `%TITLE%` and `%ID%` for the title and the experiment's ID.
+    static let template = """
         ---
-        title: \(title.replacingOccurrences(of: "\"", with: "'"))
+        title: %TITLE%
         author: Your name
         seed: 1
         params:
@@ -22,7 +28,7 @@ public enum NotebookTemplate {
         This notebook trains a small network on three interleaved spirals (a generated data
         set, so nothing is downloaded), with and without batch normalization, and checks a
         claim about the result. Edit the prose and rebuild: nothing trains again. Change the
-        experiment and only its runs train. `folio build \(id).md --set epochs=2` runs a
+        experiment and only its runs train. `folio build %ID%.md --set epochs=2` runs a
         shorter version.
 
         ## The experiment
@@ -34,7 +40,7 @@ public enum NotebookTemplate {
         y = \\gamma \\hat{x} + \\beta
         ```
 
-        ```{experiment} \(id)
+        ```{experiment} %ID%
         model: [dense 32, batchnorm, relu, dense 32, batchnorm, relu, dense 3]
         repeat: 2
         variants:
@@ -46,7 +52,7 @@ public enum NotebookTemplate {
         ## Results
 
         ```{plot}
-        runs: \(id)
+        runs: %ID%
         y: [val_accuracy, val_loss]
         panels: metric
         label: fig-curves
@@ -54,19 +60,18 @@ public enum NotebookTemplate {
         ```
 
         ```{table}
-        runs: \(id)
+        runs: %ID%
         columns: [accuracy, val_accuracy, val_loss]
         label: tbl-final
         caption: Metrics after the last epoch.
         ```
 
-        With batch normalization (@eq-bn) the network reached `{= \(id)/with-bn.val_accuracy | percent}`
-        validation accuracy, without it `{= \(id)/without-bn.val_accuracy | percent}` (@fig-curves, @tbl-final).
+        With batch normalization (@eq-bn) the network reached `{= %ID%/with-bn.val_accuracy | percent}`
+        validation accuracy, without it `{= %ID%/without-bn.val_accuracy | percent}` (@fig-curves, @tbl-final).
 
         ```{expect}
-        \(id)/with-bn.val_accuracy > 0.5
+        %ID%/with-bn.val_accuracy > 0.5
         ```
 
         """
-    }
 }

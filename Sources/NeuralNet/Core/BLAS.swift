@@ -4,8 +4,36 @@ import Accelerate
 import CBLAS
 #endif
 
-/// Every call into BLAS lives here; nothing else in the engine sees the C interface.
+/// Every call into BLAS lives here (products, threads, the kernels' name); nothing else in
+/// the engine sees the C interface. (How long OpenBLAS's idle threads spin is set in C, in
+/// CPlatform, since it reaches symbols that only a weak C declaration can.)
 enum BLAS {
+    /// The library and the kernels it chose for this CPU: `OpenBLAS Zen`, `Accelerate`.
+    static var kernels: String {
+        #if canImport(Accelerate)
+        return "Accelerate"
+        #else
+        guard let name = openblas_get_corename() else { return "OpenBLAS" }
+        return "OpenBLAS " + String(cString: name)
+        #endif
+    }
+
+    /// Threads the library uses for one product (Accelerate chooses for itself: 1 here).
+    static var threads: Int {
+        get {
+            #if canImport(Accelerate)
+            return 1
+            #else
+            return Int(openblas_get_num_threads())
+            #endif
+        }
+        set {
+            #if !canImport(Accelerate)
+            openblas_set_num_threads(Int32(max(newValue, 1)))
+            #endif
+        }
+    }
+
     /// C = alpha · op(A) · op(B) + beta · C, all row-major. op(A) is m×k, op(B) is k×n.
     @inline(__always)
     static func gemm(

@@ -10,7 +10,7 @@ public final class Matrix {
     /// Number of features per example.
     public private(set) var columns: Int
     /// The elements, `rows * columns` of them, row-major. Valid until the next `resize`.
-    public private(set) var data: UnsafeMutablePointer<Float>
+    private(set) var data: UnsafeMutablePointer<Float>
     private var capacity: Int
 
     /// A zero-filled `rows × columns` matrix.
@@ -77,5 +77,5 @@ public final class Matrix {
     public func fill(_ value: Float) { data.update(repeating: value, count: count) }
 
     /// A pointer to the first element of `row`.
-    @inlinable public func row(_ row: Int) -> UnsafeMutablePointer<Float> { data + row * columns }
+    @inline(__always) func row(_ row: Int) -> UnsafeMutablePointer<Float> { data + row * columns }
 }

@@ -1,4 +1,3 @@
-import CPlatform
 import Dispatch
 import Foundation
 import Synchronization
@@ -79,7 +78,7 @@ private final class Helper: @unchecked Sendable {
     private var loop: UnsafeRawPointer?
     private var loopType: (any SplitLoop.Type)?
     private var range = 0..<0
-    private var flushesSubnormals: Int32 = 0
+    private var flushesSubnormals = false
 
     /// How long the helper spins for its next task before it sleeps.
     private static let spinning = Duration.microseconds(50)
@@ -100,7 +99,7 @@ private final class Helper: @unchecked Sendable {
         loop = UnsafeRawPointer(pointer)
         loopType = type
         range = middle..<count
-        flushesSubnormals = folio_subnormal_flushing()
+        flushesSubnormals = FloatingPointMode.flushesSubnormals
         let number = posted.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.signal() }
         pointer.pointee.run(0..<middle)
@@ -114,7 +113,7 @@ private final class Helper: @unchecked Sendable {
         while true {
             waitForTask(after: seen)
             seen = posted.load(ordering: .acquiring)
-            folio_set_subnormal_flushing(flushesSubnormals)
+            FloatingPointMode.flushesSubnormals = flushesSubnormals
             if let loop, let loopType { loopType.run(at: loop, range) }
             finished.store(seen, ordering: .releasing)
         }

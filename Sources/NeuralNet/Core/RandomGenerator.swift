@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The one source of randomness of a run: initialization, shuffling and dropout all draw
 /// from it in a fixed order, so a seed fixes every number a run produces.
 ///
@@ -69,7 +75,7 @@ public final class RandomGenerator: RandomNumberGenerator {
     }
 
     /// Fisher–Yates shuffle of `buffer` in place.
-    public func shuffle(_ buffer: UnsafeMutableBufferPointer<Int>) {
+    func shuffle(_ buffer: UnsafeMutableBufferPointer<Int>) {
         guard buffer.count > 1 else { return }
         for i in stride(from: buffer.count - 1, to: 0, by: -1) {
             let j = integer(below: i + 1)
@@ -80,9 +86,3 @@ public final class RandomGenerator: RandomNumberGenerator {
     @inline(__always)
     private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

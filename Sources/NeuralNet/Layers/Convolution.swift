@@ -1,30 +1,3 @@
-/// How a convolution treats the border.
-public enum Padding: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Zero-pad so that, at stride 1, the output has the input's height and width (odd kernels).
-    case same
-    /// No padding: the kernel stays inside the image.
-    case valid
-    /// This many zeros on every side.
-    case explicit(Int)
-
-    /// Zeros added on each side for a kernel of `size`.
-    func amount(kernel size: Int) -> Int {
-        switch self {
-        case .same: (size - 1) / 2
-        case .valid: 0
-        case .explicit(let amount): amount
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .same: "same"
-        case .valid: "valid"
-        case .explicit(let amount): "padding \(amount)"
-        }
-    }
-}
-
 /// A 2-D convolution over NCHW images, computed as one matrix product per batch (im2col):
 /// every K×K×C patch of every image becomes a column, and the F filters multiply them all
 /// at once.
@@ -320,16 +293,4 @@ public final class Convolution: Layer {
             }
         }
     }
-}
-
-/// ⌊a / b⌋ for b > 0 (Swift's `/` rounds toward zero).
-@inline(__always)
-func floorDivide(_ a: Int, _ b: Int) -> Int {
-    a >= 0 ? a / b : -((-a + b - 1) / b)
-}
-
-/// Why a layer does not fit its input.
-public struct ShapeError: Error, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
 }

@@ -50,9 +50,14 @@ public final class Dense: Layer {
         return inputGradient
     }
 
-    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix {
+    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float, keepingGradients: Bool)
+        -> Matrix
+    {
         // The input gradient needs the weights before this step's update: compute it first.
         computeInputGradient(outputGradient, needed: needsInputGradient)
+        if keepingGradients {
+            accumulate(outputGradient, scale: 1, weights: weight.gradient.data, bias: bias.gradient.data, beta: 0)
+        }
         // W += −η xᵀ · dy, b += −η Σ dy: one GEMM, and no gradient written or re-read.
         accumulate(outputGradient, scale: -learningRate, weights: weight.value.data, bias: bias.value.data, beta: 1)
         return inputGradient

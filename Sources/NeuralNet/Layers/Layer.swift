@@ -39,12 +39,17 @@ public protocol Layer: AnyObject {
     func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix
     /// `backward` followed by plain SGD on this layer's parameters (w −= η ∂L/∂w), which a
     /// layer may fuse: `Dense` adds −η xᵀ·dy straight into its weights, never writing the
-    /// gradient. Afterwards parameter gradients are unspecified.
-    func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix
+    /// gradient. The trainer always updates plain SGD this way, so a fused layer's numbers
+    /// are the numbers of SGD. Parameter gradients are left set when `keepingGradients` is
+    /// true (a fused layer then computes them as well, changing no update), else unspecified.
+    func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float, keepingGradients: Bool)
+        -> Matrix
 }
 
 extension Layer {
-    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float) -> Matrix {
+    public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float, keepingGradients: Bool)
+        -> Matrix
+    {
         let inputGradient = backward(outputGradient, needsInputGradient: needsInputGradient)
         for parameter in parameters {
             let value = parameter.value.data, gradient = parameter.gradient.data

@@ -77,12 +77,15 @@ public final class Network {
     }
 
     /// Back-propagates and applies plain SGD with `learningRate` layer by layer, fused where
-    /// a layer can (see `Layer.backwardUpdating`). Same result as `backward` then
-    /// `SGD.step()`, without materializing the dense layers' weight gradients.
-    public func backwardUpdating(_ outputGradient: Matrix, learningRate: Float) {
+    /// a layer can (see `Layer.backwardUpdating`): the same updates as `backward` then
+    /// `SGD.step()` up to rounding (a fused dense layer adds −η xᵀ·dy in one product), without
+    /// materializing the dense layers' weight gradients unless `keepingGradients`, which
+    /// computes them too and changes no update.
+    public func backwardUpdating(_ outputGradient: Matrix, learningRate: Float, keepingGradients: Bool = false) {
         var gradient = outputGradient
         for index in layers.indices.reversed() {
-            gradient = layers[index].backwardUpdating(gradient, needsInputGradient: index > 0, learningRate: learningRate)
+            gradient = layers[index].backwardUpdating(
+                gradient, needsInputGradient: index > 0, learningRate: learningRate, keepingGradients: keepingGradients)
         }
     }
 }

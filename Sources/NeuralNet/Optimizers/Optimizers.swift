@@ -44,6 +44,10 @@ public class Optimizer {
         self.parameters = parameters
     }
 
+    /// The learning rate when this update is plain SGD, which the trainer fuses into the
+    /// backward pass (`Layer.backwardUpdating`); nil otherwise.
+    var fusableRate: Float? { nil }
+
     /// Applies one update to every parameter.
     public func step() {
         for (index, parameter) in parameters.enumerated() {
@@ -59,6 +63,8 @@ public class Optimizer {
 
 /// w −= η g.
 public final class SGD: Optimizer {
+    override var fusableRate: Float? { learningRate }
+
     override func update(_ value: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int, index: Int) {
         let rate = learningRate
         for i in 0..<count { value[i] -= rate * gradient[i] }

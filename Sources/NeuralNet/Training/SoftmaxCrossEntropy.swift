@@ -19,8 +19,15 @@ public final class SoftmaxCrossEntropy {
     }
 
     /// Mean loss and number of correct predictions (the arg-max matches the label) for
-    /// `logits` [batch, classes]. Fills `gradient` when `computeGradient` is set.
-    public func evaluate(
+    /// `logits` [batch, classes] and one label per row. Fills `gradient` when
+    /// `computeGradient` is set.
+    public func evaluate(logits: Matrix, labels: [Int32], computeGradient: Bool) -> (loss: Float, correct: Int) {
+        precondition(labels.count == logits.rows, "loss: \(labels.count) labels for \(logits.rows) rows")
+        return labels.withUnsafeBufferPointer { evaluate(logits: logits, labels: $0.baseAddress!, computeGradient: computeGradient) }
+    }
+
+    /// `evaluate` with the labels at `labels` (the trainer's buffer, which allocates nothing).
+    func evaluate(
         logits: Matrix, labels: UnsafePointer<Int32>, computeGradient: Bool
     ) -> (loss: Float, correct: Int) {
         let batch = logits.rows, classes = logits.columns

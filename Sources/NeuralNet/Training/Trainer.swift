@@ -1,62 +1,3 @@
-/// What one epoch measured.
-public struct EpochMetrics: Hashable, Sendable, Codable {
-    /// 1-based epoch number.
-    public var epoch: Int
-    /// Training loss, the mean of the epoch's batch losses weighted by batch size (as Keras
-    /// reports it: measured while the weights change, in training mode).
-    public var loss: Double
-    /// Training accuracy over the epoch's batches, likewise.
-    public var accuracy: Double
-    /// Validation loss after the epoch, in evaluation mode (nil without validation data).
-    public var validationLoss: Double?
-    /// Validation accuracy after the epoch, in evaluation mode.
-    public var validationAccuracy: Double?
-    /// Wall seconds of the epoch's training pass (validation excluded).
-    public var seconds: Double
-
-    public init(epoch: Int, loss: Double, accuracy: Double, validationLoss: Double?, validationAccuracy: Double?, seconds: Double) {
-        self.epoch = epoch
-        self.loss = loss
-        self.accuracy = accuracy
-        self.validationLoss = validationLoss
-        self.validationAccuracy = validationAccuracy
-        self.seconds = seconds
-    }
-}
-
-/// Where a run stopped because its loss was no longer a finite number.
-public struct Divergence: Hashable, Sendable, Codable {
-    /// 1-based epoch.
-    public var epoch: Int
-    /// 1-based step within the epoch.
-    public var step: Int
-}
-
-/// The result of `Trainer.train`.
-public struct TrainingHistory: Hashable, Sendable, Codable {
-    /// Metrics of every completed epoch.
-    public var epochs: [EpochMetrics]
-    /// Set when training stopped early on a NaN or infinite loss.
-    public var divergence: Divergence?
-}
-
-/// Receives progress while a network trains. Every method has an empty default.
-public protocol TrainingObserver: AnyObject {
-    /// Called once before the first step.
-    func trainingWillStart(epochs: Int, stepsPerEpoch: Int)
-    /// Called after each step's update, with that batch's loss. Parameter gradients still
-    /// hold this step's values unless plain SGD was fused (`Trainer.fusesPlainSGD`).
-    func stepDidFinish(epoch: Int, step: Int, loss: Float)
-    /// Called after each epoch's validation.
-    func epochDidFinish(_ metrics: EpochMetrics)
-}
-
-extension TrainingObserver {
-    public func trainingWillStart(epochs: Int, stepsPerEpoch: Int) {}
-    public func stepDidFinish(epoch: Int, step: Int, loss: Float) {}
-    public func epochDidFinish(_ metrics: EpochMetrics) {}
-}
-
 /// Mini-batch training with softmax cross-entropy.
 ///
 /// Each epoch visits the training examples in a fresh order drawn from the run's generator,
@@ -69,10 +10,11 @@ public final class Trainer {
     public let optimizer: Optimizer
     /// The run's random stream (shuffling; the network's dropout shares it).
     public let generator: RandomGenerator
-    /// Whether plain SGD is fused into the backward pass (`Network.backwardUpdating`): the
-    /// same updates, faster, but parameter gradients are not kept. Turn it off to read
-    /// gradients from an observer. Other optimizers always use the gradients.
-    public var fusesPlainSGD = true
+    /// Whether every parameter's gradient is kept after each step, for an observer to read.
+    /// Plain SGD is always fused into the backward pass (`Network.backwardUpdating`), which
+    /// keeps no dense weight gradient; keeping them costs one more product per dense layer
+    /// and changes no number of the run. Other optimizers always keep them.
+    public var keepsGradients = false
     private let loss: SoftmaxCrossEntropy
 
     /// A trainer for `network`, updating it with `optimizer` and shuffling with `generator`.
@@ -117,8 +59,8 @@ public final class Trainer {
                     history.divergence = Divergence(epoch: epoch, step: step + 1)
                     return history
                 }
-                if fusesPlainSGD, optimizer is SGD {
-                    network.backwardUpdating(loss.gradient, learningRate: optimizer.learningRate)
+                if let rate = optimizer.fusableRate {
+                    network.backwardUpdating(loss.gradient, learningRate: rate, keepingGradients: keepsGradients)
                 } else {
                     network.backward(loss.gradient)
                     optimizer.step()
@@ -160,13 +102,5 @@ public final class Trainer {
             correct += result.correct
         }
         return (lossSum / Double(dataset.count), Double(correct) / Double(dataset.count))
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a Double.
-    public var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
     }
 }

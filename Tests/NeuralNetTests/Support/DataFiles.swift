@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 @_exported import TestSupport
 
@@ -33,27 +32,5 @@ enum DataFiles {
             let pixels: [UInt8] = (0..<3072).map { UInt8((index + $0) % 256) }
             return [UInt8(index % 10)] + pixels
         }
-    }
-
-    /// `bytes` compressed as a gzip stream.
-    static func gzip(_ bytes: [UInt8]) -> [UInt8] {
-        var stream = z_stream()
-        // windowBits 15 + 16: write a gzip header and trailer.
-        precondition(deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(),
-                                   Int32(MemoryLayout<z_stream>.size)) == Z_OK)
-        defer { deflateEnd(&stream) }
-        var input = bytes
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
-        let written = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { target in
-                stream.next_in = source.baseAddress
-                stream.avail_in = UInt32(source.count)
-                stream.next_out = target.baseAddress
-                stream.avail_out = UInt32(target.count)
-                precondition(deflate(&stream, Z_FINISH) == Z_STREAM_END)
-                return target.count - Int(stream.avail_out)
-            }
-        }
-        return Array(output[0..<written])
     }
 }

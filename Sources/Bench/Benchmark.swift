@@ -57,7 +57,7 @@ public struct BenchmarkResult: Codable, Sendable, Equatable {
     public var valAccuracy: Double
     public var epochs: Int
     /// Floating-point operations of the epoch's matrix products, forward and backward,
-    /// counted from the layers (see `CostModel`).
+    /// counted from the layers (see `MatrixWork`).
     public var flopsPerEpoch: Double
     /// This machine's sgemm speed at a large square shape, measured in the same run (GFLOP/s).
     public var sgemmGFLOPS: Double
@@ -122,10 +122,7 @@ public struct Benchmark: Sendable {
                 let observer = EpochReporter { progress(network, batchSize, $0) }
                 let history = trainer.train(
                     on: training, validation: validation, epochs: epochs, batchSize: batchSize, observer: observer)
-                var spec = RunSpec()
-                spec.model = network.layers
-                spec.batchSize = batchSize
-                let flops = (CostModel.work(spec)?.flopsPerExample ?? 0) * Double(training.count)
+                let flops = (MatrixWork(network.layers, input: training.shape)?.flopsPerExample ?? 0) * Double(training.count)
                 rows.append((network, batchSize, median(history.epochs.map(\.seconds)),
                              history.epochs.last?.validationAccuracy ?? .nan, history.epochs.count, flops))
             }
