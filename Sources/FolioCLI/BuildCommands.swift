@@ -186,7 +186,7 @@ struct CheckCommand: ParsableCommand {
                 let outcome = ResultsComparison.compare(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
                 for difference in outcome.differences { printError("\(committed.path): error: stale: \(difference)") }
                 if let skipped = outcome.numbersSkipped {
-                    printError("\(committed.path): note: numbers not compared: \(skipped), which round differently; runs, specs, cache keys and the engine version were")
+                    printError("\(committed.path): note: numbers not compared: \(skipped), which round differently; runs, specs, cache keys and the engine version were compared")
                 }
                 if outcome.differences.isEmpty {
                     printError("\(committed.path): the committed results match the new ones")

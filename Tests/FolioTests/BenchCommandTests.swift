@@ -71,13 +71,13 @@ import Testing
     func badArgumentsAreUsageErrors(_ arguments: [String], _ message: String) throws {
         let result = try FolioProcess.run(arguments)
         #expect(result.status == 2)
-        #expect(result.standardError.contains(message), "\(result.standardError)")
+        #expect(result.errorLines.contains("Error: " + message), "\(result.standardError)")
     }
 
     @Test func missingDataIsALocatedError() throws {
         let directory = TemporaryDirectory()
         let result = try FolioProcess.run(["bench", "--epochs", "1", "--data", directory.url.path])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("folio: error: \(directory.url.path)/train-images-idx3-ubyte: file not found"))
+        #expect(result.errorLines.contains("folio: error: \(directory.url.path)/train-images-idx3-ubyte: file not found (nor train-images-idx3-ubyte.gz beside it)"), "\(result.standardError)")
     }
 }

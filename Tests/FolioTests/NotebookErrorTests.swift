@@ -258,7 +258,7 @@ import Testing
         directory.write("x.md", Array("# Title\n\nok line\nbad \u{00e9}".utf8).dropLast(1) + [0xff, 0x0a])
         let result = try FolioProcess.run(["build", "x.md"], in: directory.url)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("x.md:4:5: error: the notebook is not valid UTF-8 text"), "\(result.standardError)")
+        #expect(result.errorLines.contains("x.md:4:5: error: the notebook is not valid UTF-8 text"), "\(result.standardError)")
     }
 
     /// Ten kinds of mistake in one notebook: one build prints all ten, in file order.
@@ -327,6 +327,6 @@ import Testing
         let directory = TemporaryDirectory()
         let result = try FolioProcess.run(["build", "nothere.md"], in: directory.url)
         #expect(result.status == 2)
-        #expect(result.standardError.contains("nothere.md: no such file or folder"))
+        #expect(result.errorLines.contains("folio: error: nothere.md: no such file or folder"), "\(result.standardError)")
     }
 }

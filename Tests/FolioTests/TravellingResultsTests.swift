@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Testing
 
 /// Results that travel: the committed results file as a source of results, content
@@ -217,7 +218,8 @@ import Testing
         #expect(lines.count == 1)
         #expect(lines.first?.hasPrefix("\(file.path): error: stale: run one seed 0 epoch 1.validationAccuracy: committed 0.123, now 0.") == true,
                 "\(stale.standardError)")
-        #expect(stale.standardError.contains("the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/"))
+        #expect(stale.errorLines.contains("\(file.path): the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/"),
+                "\(stale.standardError)")
         // A tolerance wider than the difference lets it pass.
         let tolerant = try FolioProcess.run(arguments + ["--tolerance", "1"], in: directory.url)
         #expect(tolerant.status == 0)
@@ -227,12 +229,15 @@ import Testing
         try other.write(to: file, atomically: true, encoding: .utf8)
         let elsewhere = try FolioProcess.run(arguments, in: directory.url)
         #expect(elsewhere.status == 0, "\(elsewhere.standardError)")
-        #expect(elsewhere.standardError.contains("note: numbers not compared: the committed results were computed with OpenBLAS Elsewhere, these with OpenBLAS "))
+        #expect(elsewhere.errorLines.contains(
+            "\(file.path): note: numbers not compared: the committed results were computed with OpenBLAS Elsewhere, these with \(Engine.arithmetic), which round differently; runs, specs, cache keys and the engine version were compared"),
+            "\(elsewhere.standardError)")
         // ... and a changed spec is stale wherever it ran.
         try other.replacingOccurrences(of: "\"learningRate\" : 0.01", with: "\"learningRate\" : 0.02").write(to: file, atomically: true, encoding: .utf8)
         let changed = try FolioProcess.run(arguments, in: directory.url)
         #expect(changed.status == 1)
-        #expect(changed.standardError.contains("error: stale: run one.spec.learningRate: committed 0.02, now 0.01"))
+        #expect(changed.errorLines.contains("\(file.path): error: stale: run one.spec.learningRate: committed 0.02, now 0.01 (difference 0.01, tolerance 0)"),
+                "\(changed.standardError)")
     }
 
     @Test func aBuildEstimatedOverAnHourStopsUnlessYes() throws {

@@ -7,6 +7,9 @@ public enum FolioProcess {
         public var standardOutput: String
         public var standardError: String
 
+        /// Standard error's lines, for comparing a message with the exact text a user sees.
+        public var errorLines: [String] { standardError.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+
         /// N of the build's closing line "(N run(s) trained; …)"; nil without one.
         public var trainedRuns: Int? {
             guard let range = standardError.range(of: #"\((\d+) run\(s\) trained"#, options: .regularExpression) else { return nil }
