@@ -177,23 +177,10 @@ struct CheckCommand: ParsableCommand {
             let output = try options.buildOptions().outputDirectory
             for member in try findNotebooks(paths).members {
                 let committed = URL(fileURLWithPath: compareTo).appendingPathComponent(member.name + ".json")
-                let written = output.appendingPathComponent(member.name + ".json")
-                guard let old = try? Data(contentsOf: committed) else {
-                    printError("\(committed.path): error: no committed results to compare with")
-                    code = max(code, 1)
-                    continue
-                }
-                let outcome = ResultsComparison.compare(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
-                for difference in outcome.differences { printError("\(committed.path): error: stale: \(difference)") }
-                if let skipped = outcome.numbersSkipped {
-                    printError("\(committed.path): note: numbers not compared: \(skipped), which round differently; runs, specs, cache keys and the engine version were compared")
-                }
-                if outcome.differences.isEmpty {
-                    printError("\(committed.path): the committed results match the new ones")
-                } else {
-                    printError("\(committed.path): the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/")
-                    code = max(code, 1)
-                }
+                let check = ResultsComparison.check(
+                    committed: committed, written: output.appendingPathComponent(member.name + ".json"), tolerance: tolerance)
+                check.lines.forEach(printError)
+                if check.stale { code = max(code, 1) }
             }
         }
         if code != 0 { throw ExitCode(code) }

@@ -24,6 +24,24 @@ public enum ResultsComparison {
         public var numbersSkipped: String?
     }
 
+    /// Compares the committed results file `committed` with the one a build just wrote,
+    /// `written`: the console lines that say what was found (each naming the committed
+    /// file), and whether the committed report is stale.
+    public static func check(committed: URL, written: URL, tolerance: Double) -> (lines: [String], stale: Bool) {
+        guard let old = try? Data(contentsOf: committed) else {
+            return (["\(committed.path): error: no committed results to compare with"], true)
+        }
+        let outcome = compare(committed: old, new: (try? Data(contentsOf: written)) ?? Data(), tolerance: tolerance)
+        var lines = outcome.differences.map { "\(committed.path): error: stale: \($0)" }
+        if let skipped = outcome.numbersSkipped {
+            lines.append("\(committed.path): note: numbers not compared: \(skipped), which round differently; runs, specs, cache keys and the engine version were compared")
+        }
+        lines.append(outcome.differences.isEmpty
+            ? "\(committed.path): the committed results match the new ones"
+            : "\(committed.path): the committed report is stale: rebuild it (folio build --refresh, or make report) and commit output/")
+        return (lines, !outcome.differences.isEmpty)
+    }
+
     public static func compare(committed: Data, new: Data, tolerance: Double, limit: Int = 20) -> Outcome {
         guard let old = try? JSONSerialization.jsonObject(with: committed, options: [.fragmentsAllowed]) else {
             return Outcome(differences: ["the committed file is not JSON"])
