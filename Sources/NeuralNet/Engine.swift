@@ -15,6 +15,7 @@ public enum Engine {
             "OpenBLAS Zen": [
                 "dense-batchnorm-sgd": "8a6edd72cd74aa6f",
                 "dense-batchnorm-sgd-keeping-gradients": "8a6edd72cd74aa6f",
+                "dense-batchnorm-sgd-batch-2": "da4a25bc3be7f490",
                 "dense-layernorm-dropout-momentum": "7d8df527b4167bcf",
                 "dense-batchnorm-adam": "27ac3dfeb4676eba",
                 "conv-batchnorm-pool-adam": "8b4fb3be7df0264a",

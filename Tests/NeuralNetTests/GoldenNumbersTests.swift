@@ -17,6 +17,7 @@ import Testing
         var learningRate: Float
         var images: Bool
         var keepsGradients = false
+        var batchSize = 16
         var testDescription: String { name }
     }
 
@@ -26,6 +27,8 @@ import Testing
         Case(name: "dense-batchnorm-sgd-keeping-gradients",
              layers: [.dense(units: 16), .batchNorm, .activation(.relu), .dense(units: 3)],
              optimizer: .sgd, learningRate: 0.1, images: false, keepsGradients: true),
+        Case(name: "dense-batchnorm-sgd-batch-2", layers: [.dense(units: 16), .batchNorm, .activation(.relu), .dense(units: 3)],
+             optimizer: .sgd, learningRate: 0.05, images: false, batchSize: 2),
         Case(name: "dense-layernorm-dropout-momentum",
              layers: [.dense(units: 16), .layerNorm, .activation(.tanh), .dropout(rate: 0.25), .dense(units: 3)],
              optimizer: .momentum(0.9), learningRate: 0.05, images: false),
@@ -54,7 +57,7 @@ import Testing
         return Dataset(name: "images", shape: shape, classNames: ["a", "b", "c"], features: features, labels: labels)
     }
 
-    /// Trains the case for two epochs in batches of 16 and hashes every epoch's metrics (wall
+    /// Trains the case for two epochs in batches of 16 (or its own size) and hashes every epoch's metrics (wall
     /// times aside), every parameter and every BatchNorm's running statistics.
     static func hash(_ test: Case) -> String {
         let data = data(images: test.images)
@@ -65,7 +68,7 @@ import Testing
             network: network, optimizer: test.optimizer.make(learningRate: test.learningRate, parameters: network.parameters),
             generator: generator)
         trainer.keepsGradients = test.keepsGradients
-        let history = trainer.train(on: training, validation: validation, epochs: 2, batchSize: 16)
+        let history = trainer.train(on: training, validation: validation, epochs: 2, batchSize: test.batchSize)
         var hasher = BitHasher()
         for epoch in history.epochs {
             for value in [epoch.loss, epoch.accuracy, epoch.validationLoss ?? .nan, epoch.validationAccuracy ?? .nan] {
