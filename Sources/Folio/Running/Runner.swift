@@ -76,11 +76,12 @@ final class Runner: @unchecked Sendable {
         let schedule = TrainingSchedule(items(plan, only: only))
         progress?.willTrain(seeds: schedule.wide.count + schedule.narrow.count, of: queue.records.reduce(0) { $0 + $1.count })
         let threads = Engine.matrixThreads
-        for (items, threadsPerSeed, jobs) in [(schedule.wide, TrainingSchedule.wideThreads, 1), (schedule.narrow, 1, jobs)]
+        // Wide seeds one at a time on two threads, then narrow ones `jobs` at a time on one each.
+        for (items, threadsPerSeed, atOnce) in [(schedule.wide, TrainingSchedule.wideThreads, 1), (schedule.narrow, 1, jobs)]
         where !items.isEmpty {
             Engine.setMatrixThreads(threadsPerSeed)
             queue.enqueue(items)
-            train(runs, from: queue, jobs: jobs)
+            train(runs, from: queue, jobs: atOnce)
         }
         Engine.setMatrixThreads(threads)
         return outcome(runs, queue, trained: schedule.wide + schedule.narrow)
