@@ -204,7 +204,7 @@ import Testing
     @Test(arguments: [(BatchNormOptions.RunningVariance.unbiased, false), (.biased, false), (.biased, true)])
     func sgdStepsOfTheMLP(variance: BatchNormOptions.RunningVariance, fused: Bool) {
         let trajectory = Self.fixture.mlp
-        var start: [String: [Float]] = [:]
+        let start = Self.startingValues(Self.mlpLayers, input: FeatureShape(vector: 784), trajectory: trajectory)
         let (network, draws) = Self.replay(
             trajectory, specs: Self.mlpLayers, input: FeatureShape(vector: 784), optimizer: .sgd, runningVariance: variance,
             fused: fused
@@ -213,7 +213,6 @@ import Testing
             let what = "step \(step + 1)"
             #expect(Self.close(Double(loss), expected.loss, tolerance: 1e-4, scale: 0), "\(what): loss \(loss), PyTorch \(expected.loss)")
             for (name, parameter) in Self.named(network) {
-                if step == 0 { start[name] = Self.startingValues(name, trajectory: trajectory) }
                 Self.compare(parameter.value.values, start: start[name], with: expected.parameters[name]!, "\(what) \(name)")
             }
             Self.compareRunning(network, expected.running, variance: variance, what)
@@ -223,10 +222,11 @@ import Testing
         #expect(Self.close(evaluation, reference, tolerance: 1e-4, scale: 0), "evaluation loss \(evaluation), PyTorch \(reference)")
     }
 
-    /// A parameter's values before training, drawn again (the fixture stores only changes).
-    static func startingValues(_ name: String, trajectory: Fixture.Trajectory) -> [Float] {
-        let network = network(Self.mlpLayers, input: FeatureShape(vector: 784), draws: Draws(seed: trajectory.seed), runningVariance: .biased)
-        return named(network)[name]!.value.values
+    /// Every parameter's values before training, by name, drawn again (the fixture stores
+    /// only how far they move).
+    static func startingValues(_ specs: [LayerSpec], input: FeatureShape, trajectory: Fixture.Trajectory) -> [String: [Float]] {
+        let network = network(specs, input: input, draws: Draws(seed: trajectory.seed), runningVariance: .biased)
+        return named(network).mapValues(\.value.values)
     }
 
     static let cnnLayers: [LayerSpec] = [
@@ -249,11 +249,7 @@ import Testing
         let trajectory = Self.fixture.cnn
         let input = FeatureShape(channels: 1, height: 28, width: 28)
         let noiseOnly: Set<String> = ["0.bias", "4.bias", "9.bias"]
-        var before: [String: [Float]] = [:]
-        let draws = Draws(seed: trajectory.seed)
-        for (name, parameter) in Self.named(Self.network(Self.cnnLayers, input: input, draws: draws, runningVariance: variance)) {
-            before[name] = parameter.value.values
-        }
+        let before = Self.startingValues(Self.cnnLayers, input: input, trajectory: trajectory)
         let (network, finalDraws) = Self.replay(
             trajectory, specs: Self.cnnLayers, input: input, optimizer: .adam, runningVariance: variance
         ) { step, loss, network in
