@@ -3,9 +3,10 @@
 
 1. Each target's declared dependencies (Package.swift, read through `swift package
    dump-package`) are exactly the modules its files import, apart from the platform's own
-   (Foundation, Glibc, Testing, ...). A test target may also import what it @testable-imports.
+   (Foundation, Glibc, Testing, ...); a test target may also declare the executable it runs,
+   so that it is built first.
 2. Every import stands at the top of its file, before any declaration.
-3. No function, initializer or closure-free accessor body in Sources/ is longer than
+3. No function, initializer, deinitializer or subscript in Sources/ is longer than
    MAX_LINES lines, counted from its declaration to its closing brace.
 
 Run from the package root: python3 Tests/Lint/check_sources.py [--swift swift]. Exits 1 and
@@ -69,7 +70,6 @@ def check_dependencies(package):
         if not os.path.isdir(path) or not any(True for _ in swift_files(path)):
             continue
         declared, imported = dependency_names(target), imports_of(path)
-        # An @_exported import in a dependency re-exports a module; count it as imported.
         undeclared = sorted(imported - declared - {target["name"]})
         unused = declared - imported
         if target["type"] == "test":
@@ -88,7 +88,6 @@ def check_import_placement(paths):
     for path in paths:
         for file in swift_files(path):
             seen_code = False
-            depth = 0  # inside #if blocks at the top
             with open(file, encoding="utf-8") as handle:
                 for number, line in enumerate(handle, 1):
                     stripped = line.strip()
