@@ -32,11 +32,14 @@ let package = Package(
         // What C can reach and Swift cannot: the CPU's handling of subnormal floats, and how
         // long OpenBLAS's idle threads spin.
         .target(name: "CPlatform"),
+        // The engine's own matrix kernels (AVX2 and FMA, chosen at run time): a dense layer's
+        // products at batches of a few rows, where sgemm mostly packs operands.
+        .target(name: "CKernels"),
         // zlib for Swift: gzip for the data loaders, zlib streams and CRC-32 for PNG. The one
         // module that imports CZlib.
         .target(name: "Zlib", dependencies: ["CZlib"]),
         // The engine: tensors, layers, losses, optimizers, training, data sets.
-        .target(name: "NeuralNet", dependencies: ["CBLAS", "CPlatform", "Zlib"]),
+        .target(name: "NeuralNet", dependencies: ["CBLAS", "CKernels", "CPlatform", "Zlib"]),
         // SVG charts and image grids from plain numbers. Knows nothing of neural nets.
         .target(name: "Charts", dependencies: ["Zlib"]),
         // `folio bench`: the engine's speed on reference networks against this machine's sgemm.

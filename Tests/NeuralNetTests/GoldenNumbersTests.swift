@@ -29,6 +29,9 @@ import Testing
              optimizer: .sgd, learningRate: 0.1, images: false, keepsGradients: true),
         Case(name: "dense-batchnorm-sgd-batch-2", layers: [.dense(units: 16), .batchNorm, .activation(.relu), .dense(units: 3)],
              optimizer: .sgd, learningRate: 0.05, images: false, batchSize: 2),
+        Case(name: "dense-batchnorm-sgd-batch-2-keeping-gradients",
+             layers: [.dense(units: 16), .batchNorm, .activation(.relu), .dense(units: 3)],
+             optimizer: .sgd, learningRate: 0.05, images: false, keepsGradients: true, batchSize: 2),
         Case(name: "dense-layernorm-dropout-momentum",
              layers: [.dense(units: 16), .layerNorm, .activation(.tanh), .dropout(rate: 0.25), .dense(units: 3)],
              optimizer: .momentum(0.9), learningRate: 0.05, images: false),
@@ -121,5 +124,7 @@ import Testing
     /// Recording gradients must not change a run's numbers.
     @Test func keepingGradientsGivesTheSameNumbers() {
         #expect(Self.hash(Self.cases[0]) == Self.hash(Self.cases[1]))
+        // At batch 2, through the engine's small-batch kernels.
+        #expect(Self.hash(Self.cases[2]) == Self.hash(Self.cases[3]))
     }
 }

@@ -14,6 +14,13 @@ import Testing
         checkGradients(of: layer, batch: 4)
     }
 
+    /// Past `SmallProducts.maximumRows`, dense layers take sgemm's path.
+    @Test func denseAtALargerBatch() {
+        let layer = Dense(inputShape: FeatureShape(vector: 7), units: 5, initializer: .glorot, generator: generator)
+        for i in 0..<5 { layer.bias.value.data[i] = Float(i) * 0.1 - 0.2 }
+        checkGradients(of: layer, batch: SmallProducts.maximumRows + 2)
+    }
+
     @Test func denseAfterImageInput() {
         let layer = Dense(inputShape: FeatureShape(channels: 2, height: 3, width: 2), units: 4, initializer: .he, generator: generator)
         checkGradients(of: layer, batch: 3)

@@ -64,17 +64,19 @@ import Testing
         #expect(weight.gradient.values.contains { $0 != 0 }, "the first dense layer's weight gradient was not kept")
     }
 
-    /// The fused update (dense weights updated inside the backward GEMM) is plain SGD: one
-    /// step of it against `backward` and `SGD.step()`, from the same weights and batch.
-    @Test func fusedSGDIsPlainSGD() {
+    /// The fused update (dense weights updated inside the backward product) is plain SGD: one
+    /// step of it against `backward` and `SGD.step()`, from the same weights and batch, at a
+    /// batch for sgemm and one for the engine's small-batch kernels.
+    @Test(arguments: [16, 2])
+    func fusedSGDIsPlainSGD(batchSize: Int) {
         let (training, _) = Self.spirals
         func network() -> Network {
             Network(specs: Self.regularized.filter { if case .dropout = $0 { false } else { true } }, inputShape: training.shape,
                     generator: RandomGenerator(seed: 4))
         }
         let fused = network(), separate = network()
-        let batch = Matrix(rows: 16, columns: 2, values: Array(training.features[0..<32]))
-        let labels = Array(training.labels[0..<16])
+        let batch = Matrix(rows: batchSize, columns: 2, values: Array(training.features[0..<2 * batchSize]))
+        let labels = Array(training.labels[0..<batchSize])
         let loss = SoftmaxCrossEntropy(classes: 3)
         _ = loss.evaluate(logits: fused.forward(batch, training: true), labels: labels, computeGradient: true)
         fused.backwardUpdating(loss.gradient, learningRate: 0.5)

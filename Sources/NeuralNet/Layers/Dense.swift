@@ -36,6 +36,10 @@ public final class Dense: Layer {
         output.resize(rows: batch)
         // Start from the bias in every row, then add x · W.
         for row in 0..<batch { output.row(row).update(from: bias.value.data, count: units) }
+        if SmallProducts.apply(rows: batch) {
+            SmallProducts.forward(input: input, weights: weight.value, output: output)
+            return output
+        }
         BLAS.gemm(
             transposeA: false, transposeB: false, m: batch, n: units, k: inputShape.count,
             a: input.data, lda: inputShape.count, b: weight.value.data, ldb: units,
@@ -44,6 +48,9 @@ public final class Dense: Layer {
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {
+        if let input, SmallProducts.apply(rows: input.rows) {
+            return backwardInOnePass(outputGradient, needsInputGradient: needsInputGradient, rate: 0, update: false, keepingGradients: true)
+        }
         computeInputGradient(outputGradient, needed: needsInputGradient)
         // dW = xᵀ · dy, db = column sums of dy
         accumulate(outputGradient, scale: 1, weights: weight.gradient.data, bias: bias.gradient.data, beta: 0)
@@ -53,6 +60,11 @@ public final class Dense: Layer {
     public func backwardUpdating(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float, keepingGradients: Bool)
         -> Matrix
     {
+        if let input, SmallProducts.apply(rows: input.rows) {
+            return backwardInOnePass(
+                outputGradient, needsInputGradient: needsInputGradient, rate: learningRate, update: true,
+                keepingGradients: keepingGradients)
+        }
         // The input gradient needs the weights before this step's update: compute it first.
         computeInputGradient(outputGradient, needed: needsInputGradient)
         if keepingGradients {
@@ -60,6 +72,23 @@ public final class Dense: Layer {
         }
         // W += −η xᵀ · dy, b += −η Σ dy: one GEMM, and no gradient written or re-read.
         accumulate(outputGradient, scale: -learningRate, weights: weight.value.data, bias: bias.value.data, beta: 1)
+        return inputGradient
+    }
+
+    /// The backward pass at a small batch: the input gradient, the weight gradient (when kept)
+    /// and the update (with `update`) in one pass over the weights; the bias as in `accumulate`.
+    private func backwardInOnePass(
+        _ outputGradient: Matrix, needsInputGradient: Bool, rate: Float, update: Bool, keepingGradients: Bool
+    ) -> Matrix {
+        guard let input else { preconditionFailure("dense: backward before forward") }
+        precondition(outputGradient.rows == input.rows && outputGradient.columns == outputShape.count)
+        inputGradient.resize(rows: input.rows)
+        SmallProducts.backward(
+            input: input, outputGradient: outputGradient, weights: weight.value,
+            inputGradient: needsInputGradient ? inputGradient : nil, gradient: keepingGradients ? weight.gradient : nil,
+            rate: rate, update: update)
+        if keepingGradients { accumulateBias(outputGradient, scale: 1, into: bias.gradient.data, beta: 0) }
+        if update { accumulateBias(outputGradient, scale: -rate, into: bias.value.data, beta: 1) }
         return inputGradient
     }
 
@@ -87,8 +116,14 @@ public final class Dense: Layer {
             transposeA: true, transposeB: false, m: inputs, n: units, k: batch, alpha: scale,
             a: input.data, lda: inputs, b: outputGradient.data, ldb: units,
             beta: beta, c: weights, ldc: units)
+        accumulateBias(outputGradient, scale: scale, into: bias, beta: beta)
+    }
+
+    /// bias = beta · bias + scale · Σ_rows dy, for beta 0 or 1.
+    private func accumulateBias(_ outputGradient: Matrix, scale: Float, into bias: UnsafeMutablePointer<Float>, beta: Float) {
+        let units = outputShape.count
         if beta == 0 { bias.update(repeating: 0, count: units) }
-        for row in 0..<batch {
+        for row in 0..<outputGradient.rows {
             let gradientRow = outputGradient.row(row)
             for unit in 0..<units { bias[unit] += scale * gradientRow[unit] }
         }

@@ -1,0 +1,39 @@
+#ifndef FOLIO_KERNELS_H
+#define FOLIO_KERNELS_H
+
+/// Matrix products of a fully connected layer at small batches (a few rows), where a
+/// general sgemm spends most of its time packing operands it then uses once or twice.
+/// These read the weights once per pair of batch rows in the forward pass and once in the
+/// whole backward pass (input gradient, weight gradient and update together), with AVX2 and
+/// FMA; the caller checks at run time that the CPU has them.
+///
+/// Every result element is computed in one fixed order of fused multiply-adds (written out
+/// at each function), whatever range of it a call covers: calls over disjoint ranges, from
+/// any number of threads, compute exactly what one call over the whole would.
+///
+/// All matrices are row-major floats. `x` is the layer's input [m, k] (row stride `ldx`),
+/// `w` its weights [k, n], `y` its output [m, n], `dy` the output's gradient [m, n].
+
+/// Whether this CPU runs the kernels (x86-64 with AVX2 and FMA); if not, calling them is an error.
+int folio_small_products_available(void);
+
+/// y[r, j] += Σ_p x[r, p] · w[p, j] for the columns j in [first, end), m ≤ 4: starting from
+/// y's value, y = fma(x[r, p], w[p, j], y) for p = 0, 1, …, k − 1.
+void folio_small_forward(
+    int m, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end);
+
+/// For the weight rows i in [first, end), m ≤ 4, in one pass over them:
+/// - dx[r, i] = Σ_j dy[r, j] · w[i, j] with the weights before any update (skipped when
+///   `dx` is NULL; row stride k): eight lanes of fma chains, lane l over the columns
+///   j ≡ l (mod 8) in order, then the lanes summed pairwise (l + (l+4), then + (l+2), then
+///   lane 0 + lane 1);
+/// - g[i, j] = Σ_r x[r, i] · dy[r, j] (x[0, i] · dy[0, j], then fma over r = 1, …, m − 1),
+///   stored to `gradient` unless it is NULL;
+/// - when `update` is nonzero, w[i, j] = fma(s_r, dy[r, j], w[i, j]) for r = 0, …, m − 1 with
+///   s_r = −rate · x[r, i]: the update does not go through g, so it is the same whether the
+///   gradient is kept or not.
+void folio_small_backward(
+    int m, int n, int k, const float *x, int ldx, const float *dy, float *w, float *dx, float *gradient,
+    float rate, int update, int first, int end);
+
+#endif

@@ -1,0 +1,169 @@
+#include "kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define KERNEL static inline __attribute__((always_inline, target("avx2,fma")))
+
+int folio_small_products_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+/* Lanes [0, count) of a vector are loaded and stored; the others read as 0 and are not written. */
+KERNEL __m256i lanes(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* ---- Forward: y += x · w ---- */
+
+/* Rows [0, R) of y, columns [first, end), weight rows [p, p + P): each output vector is
+   loaded, takes P multiply-adds and is stored, so the weights stream past row by row (what
+   the prefetcher follows best) and every element's chain runs over p in order. */
+KERNEL void forward_rows(int R, int P, int n, const float *x, int ldx, const float *w, float *y, int p, int first, int end) {
+    __m256 input[4][4];
+    for (int r = 0; r < R; r++)
+        for (int q = 0; q < P; q++) input[r][q] = _mm256_broadcast_ss(x + (long)r * ldx + p + q);
+    const float *rows = w + (long)p * n;
+    int j = first;
+    for (; j + 8 <= end; j += 8) {
+        __m256 weights[4];
+        for (int q = 0; q < P; q++) weights[q] = _mm256_loadu_ps(rows + (long)q * n + j);
+        for (int r = 0; r < R; r++) {
+            __m256 acc = _mm256_loadu_ps(y + (long)r * n + j);
+            for (int q = 0; q < P; q++) acc = _mm256_fmadd_ps(input[r][q], weights[q], acc);
+            _mm256_storeu_ps(y + (long)r * n + j, acc);
+        }
+    }
+    if (j < end) {
+        __m256i mask = lanes(end - j);
+        __m256 weights[4];
+        for (int q = 0; q < P; q++) weights[q] = _mm256_maskload_ps(rows + (long)q * n + j, mask);
+        for (int r = 0; r < R; r++) {
+            __m256 acc = _mm256_maskload_ps(y + (long)r * n + j, mask);
+            for (int q = 0; q < P; q++) acc = _mm256_fmadd_ps(input[r][q], weights[q], acc);
+            _mm256_maskstore_ps(y + (long)r * n + j, mask, acc);
+        }
+    }
+}
+
+KERNEL void forward_group(int R, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
+    int p = 0;
+    for (; p + 4 <= k; p += 4) forward_rows(R, 4, n, x, ldx, w, y, p, first, end);
+    for (; p < k; p++) forward_rows(R, 1, n, x, ldx, w, y, p, first, end);
+}
+
+__attribute__((target("avx2,fma")))
+void folio_small_forward(int m, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
+    for (int r = 0; r < m; r += 2) {
+        const float *rows = x + (long)r * ldx;
+        float *out = y + (long)r * n;
+        if (m - r == 1) forward_group(1, n, k, rows, ldx, w, out, first, end);
+        else forward_group(2, n, k, rows, ldx, w, out, first, end);
+    }
+}
+
+/* ---- Backward: dx = dy · wᵀ, g = xᵀ · dy, w −= rate · g, in one pass over w ---- */
+
+/* Lanes 0+4, 1+5, 2+6, 3+7, then (0+4)+(2+6), (1+5)+(3+7), then their sum. */
+KERNEL float lane_sum(__m256 v) {
+    __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
+    return _mm_cvtss_f32(_mm_add_ss(quarter, _mm_movehdup_ps(quarter)));
+}
+
+/* Eight columns of weight row i from `j` (the lanes in `mask`) for M batch rows. DX, GRADIENT
+   and UPDATE say what to compute; all four are constants at every call, so the code for each
+   case has no branch. */
+KERNEL void backward_columns(
+    int M, int DX, int GRADIENT, int UPDATE, int n, const __m256 *input, const __m256 *steps, const float *dy,
+    float *row, float *gradientRow, __m256 *acc, int j, __m256i mask, int masked) {
+    __m256 weights = masked ? _mm256_maskload_ps(row + j, mask) : _mm256_loadu_ps(row + j);
+    __m256 gradients[4];
+    for (int r = 0; r < M; r++)
+        gradients[r] = masked ? _mm256_maskload_ps(dy + (long)r * n + j, mask) : _mm256_loadu_ps(dy + (long)r * n + j);
+    if (DX)
+        for (int r = 0; r < M; r++) acc[r] = _mm256_fmadd_ps(gradients[r], weights, acc[r]);
+    if (GRADIENT) {
+        __m256 g = _mm256_mul_ps(input[0], gradients[0]);
+        for (int r = 1; r < M; r++) g = _mm256_fmadd_ps(input[r], gradients[r], g);
+        if (masked) _mm256_maskstore_ps(gradientRow + j, mask, g);
+        else _mm256_storeu_ps(gradientRow + j, g);
+    }
+    if (UPDATE) {
+        for (int r = 0; r < M; r++) weights = _mm256_fmadd_ps(steps[r], gradients[r], weights);
+        if (masked) _mm256_maskstore_ps(row + j, mask, weights);
+        else _mm256_storeu_ps(row + j, weights);
+    }
+}
+
+KERNEL void backward_rows(
+    int M, int DX, int GRADIENT, int UPDATE, int n, int k, const float *x, int ldx, const float *dy, float *w,
+    float *dx, float *gradient, float rate, int first, int end) {
+    const __m256i mask = lanes(n % 8);
+    for (int i = first; i < end; i++) {
+        __m256 input[4], steps[4], acc[4];
+        for (int r = 0; r < M; r++) {
+            input[r] = _mm256_broadcast_ss(x + (long)r * ldx + i);
+            steps[r] = _mm256_set1_ps(-rate * x[(long)r * ldx + i]);
+            acc[r] = _mm256_setzero_ps();
+        }
+        float *row = w + (long)i * n, *gradientRow = GRADIENT ? gradient + (long)i * n : 0;
+        int j = 0;
+        for (; j + 8 <= n; j += 8)
+            backward_columns(M, DX, GRADIENT, UPDATE, n, input, steps, dy, row, gradientRow, acc, j, mask, 0);
+        if (j < n) backward_columns(M, DX, GRADIENT, UPDATE, n, input, steps, dy, row, gradientRow, acc, j, mask, 1);
+        if (DX)
+            for (int r = 0; r < M; r++) dx[(long)r * k + i] = lane_sum(acc[r]);
+    }
+}
+
+/* One function per batch size and case, so that every loop above unrolls. */
+#define FOLIO_CASE(M, DX, GRADIENT, UPDATE) \
+    backward_rows(M, DX, GRADIENT, UPDATE, n, k, x, ldx, dy, w, dx, gradient, rate, first, end)
+#define FOLIO_CASES(M) \
+    KERNEL void backward_##M(int n, int k, const float *x, int ldx, const float *dy, float *w, float *dx, \
+                             float *gradient, float rate, int update, int first, int end) { \
+        switch ((dx != 0) * 4 + (gradient != 0) * 2 + (update != 0)) { \
+        case 0: break; \
+        case 1: FOLIO_CASE(M, 0, 0, 1); break; \
+        case 2: FOLIO_CASE(M, 0, 1, 0); break; \
+        case 3: FOLIO_CASE(M, 0, 1, 1); break; \
+        case 4: FOLIO_CASE(M, 1, 0, 0); break; \
+        case 5: FOLIO_CASE(M, 1, 0, 1); break; \
+        case 6: FOLIO_CASE(M, 1, 1, 0); break; \
+        default: FOLIO_CASE(M, 1, 1, 1); break; \
+        } \
+    }
+FOLIO_CASES(1) FOLIO_CASES(2) FOLIO_CASES(3) FOLIO_CASES(4)
+#undef FOLIO_CASES
+#undef FOLIO_CASE
+
+__attribute__((target("avx2,fma")))
+void folio_small_backward(
+    int m, int n, int k, const float *x, int ldx, const float *dy, float *w, float *dx, float *gradient,
+    float rate, int update, int first, int end) {
+    switch (m) {
+#define FOLIO_ROWS(M) case M: backward_##M(n, k, x, ldx, dy, w, dx, gradient, rate, update, first, end); break;
+    FOLIO_ROWS(1) FOLIO_ROWS(2) FOLIO_ROWS(3) FOLIO_ROWS(4)
+#undef FOLIO_ROWS
+    default: __builtin_trap();
+    }
+}
+
+#else
+
+int folio_small_products_available(void) { return 0; }
+void folio_small_forward(int m, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
+    (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)w; (void)y; (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_small_backward(
+    int m, int n, int k, const float *x, int ldx, const float *dy, float *w, float *dx, float *gradient,
+    float rate, int update, int first, int end) {
+    (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)dy; (void)w; (void)dx; (void)gradient; (void)rate;
+    (void)update; (void)first; (void)end;
+    __builtin_trap();
+}
+
+#endif
