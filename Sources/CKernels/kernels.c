@@ -5,7 +5,7 @@
 
 #define KERNEL static inline __attribute__((always_inline, target("avx2,fma")))
 
-int folio_small_products_available(void) {
+int folio_kernels_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
@@ -151,9 +151,115 @@ void folio_small_backward(
     }
 }
 
+/* ---- 3×3 convolutions over few channels, directly ---- */
+
+__attribute__((target("avx2,fma")))
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
+    const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
+    for (int n = first; n < end; n++)
+        for (int c = 0; c < channels; c++) {
+            const float *plane = input + ((long)n * channels + c) * height * width;
+            float *target = padded + ((long)n * channels + c) * paddedPlane;
+            for (int x = 0; x < paddedWidth; x++) target[x] = target[(long)(height + 1) * paddedWidth + x] = 0;
+            for (int y = 0; y < height; y++) {
+                float *row = target + (long)(y + 1) * paddedWidth;
+                row[0] = row[width + 1] = 0;
+                for (int x = 0; x < width; x++) row[x + 1] = plane[(long)y * width + x];
+            }
+        }
+}
+
+/* Loads eight values, or the lanes in `mask` (others 0) when `masked`. */
+KERNEL __m256 load(const float *p, __m256i mask, int masked) {
+    return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
+}
+
+/* Output columns [x, x + 8) of row y of filter f for one image; C is a constant at every call. */
+KERNEL void conv_forward_vector(
+    int C, int height, int width, const float *padded, const float *filter, float bias, float *out, int y, int x,
+    __m256i mask, int masked) {
+    const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
+    __m256 acc = _mm256_set1_ps(bias);
+    for (int c = 0; c < C; c++)
+        for (int i = 0; i < 3; i++) {
+            const float *row = padded + (long)c * paddedPlane + (long)(y + i) * paddedWidth + x;
+            for (int j = 0; j < 3; j++)
+                acc = _mm256_fmadd_ps(_mm256_set1_ps(filter[(c * 3 + i) * 3 + j]), load(row + j, mask, masked), acc);
+        }
+    if (masked) _mm256_maskstore_ps(out + (long)y * width + x, mask, acc);
+    else _mm256_storeu_ps(out + (long)y * width + x, acc);
+}
+
+KERNEL void conv_forward(
+    int C, int height, int width, int filters, const float *padded, const float *weights, const float *bias,
+    float *output, int first, int end) {
+    const __m256i mask = lanes(width % 8);
+    const long paddedImage = (long)C * (height + 2) * (width + 2), image = (long)filters * height * width;
+    for (int n = first; n < end; n++)
+        for (int f = 0; f < filters; f++) {
+            const float *filter = weights + (long)f * C * 9;
+            float *out = output + n * image + (long)f * height * width;
+            for (int y = 0; y < height; y++) {
+                int x = 0;
+                for (; x + 8 <= width; x += 8)
+                    conv_forward_vector(C, height, width, padded + n * paddedImage, filter, bias[f], out, y, x, mask, 0);
+                if (x < width) conv_forward_vector(C, height, width, padded + n * paddedImage, filter, bias[f], out, y, x, mask, 1);
+            }
+        }
+}
+
+__attribute__((target("avx2,fma")))
+void folio_conv3x3_forward(
+    int channels, int height, int width, int filters, const float *padded, const float *weights, const float *bias,
+    float *output, int first, int end) {
+    switch (channels) {
+    case 1: conv_forward(1, height, width, filters, padded, weights, bias, output, first, end); break;
+    case 2: conv_forward(2, height, width, filters, padded, weights, bias, output, first, end); break;
+    case 3: conv_forward(3, height, width, filters, padded, weights, bias, output, first, end); break;
+    default: __builtin_trap();
+    }
+}
+
+/* The nine weight gradients of channel c of filter f (and, with BIAS, its bias gradient). */
+KERNEL void conv_weight_gradient(
+    int BIAS, int C, int c, int height, int width, int f, int filters, int batch, const float *padded,
+    const float *outputGradient, float *gradient, float *biasGradient) {
+    const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
+    const __m256i mask = lanes(width % 8);
+    __m256 acc[9], sum = _mm256_setzero_ps();
+    for (int t = 0; t < 9; t++) acc[t] = _mm256_setzero_ps();
+    for (int n = 0; n < batch; n++) {
+        const float *dy = outputGradient + ((long)n * filters + f) * height * width;
+        const float *plane = padded + ((long)n * C + c) * paddedPlane;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x += 8) {
+                const int masked = x + 8 > width;
+                const __m256 g = load(dy + (long)y * width + x, mask, masked);
+                if (BIAS) sum = _mm256_add_ps(sum, g);
+                for (int i = 0; i < 3; i++) {
+                    const float *row = plane + (long)(y + i) * paddedWidth + x;
+                    for (int j = 0; j < 3; j++) acc[i * 3 + j] = _mm256_fmadd_ps(g, load(row + j, mask, masked), acc[i * 3 + j]);
+                }
+            }
+    }
+    for (int t = 0; t < 9; t++) gradient[((long)f * C + c) * 9 + t] = lane_sum(acc[t]);
+    if (BIAS) biasGradient[f] = lane_sum(sum);
+}
+
+__attribute__((target("avx2,fma")))
+void folio_conv3x3_weight_gradient(
+    int channels, int height, int width, int filters, int batch, const float *padded, const float *outputGradient,
+    float *gradient, float *biasGradient, int first, int end) {
+    for (int f = first; f < end; f++)
+        for (int c = 0; c < channels; c++) {
+            if (c == 0) conv_weight_gradient(1, channels, c, height, width, f, filters, batch, padded, outputGradient, gradient, biasGradient);
+            else conv_weight_gradient(0, channels, c, height, width, f, filters, batch, padded, outputGradient, gradient, biasGradient);
+        }
+}
+
 #else
 
-int folio_small_products_available(void) { return 0; }
+int folio_kernels_available(void) { return 0; }
 void folio_small_forward(int m, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
     (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)w; (void)y; (void)first; (void)end;
     __builtin_trap();
@@ -163,6 +269,25 @@ void folio_small_backward(
     float rate, int update, int first, int end) {
     (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)dy; (void)w; (void)dx; (void)gradient; (void)rate;
     (void)update; (void)first; (void)end;
+    __builtin_trap();
+}
+
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)input; (void)padded; (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_conv3x3_forward(
+    int channels, int height, int width, int filters, const float *padded, const float *weights, const float *bias,
+    float *output, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)filters; (void)padded; (void)weights; (void)bias; (void)output;
+    (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_conv3x3_weight_gradient(
+    int channels, int height, int width, int filters, int batch, const float *padded, const float *outputGradient,
+    float *gradient, float *biasGradient, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)filters; (void)batch; (void)padded; (void)outputGradient;
+    (void)gradient; (void)biasGradient; (void)first; (void)end;
     __builtin_trap();
 }
 

@@ -4,7 +4,8 @@ public enum Engine {
     /// random streams, data scaling, how many threads a run's products are split over).
     /// Part of every result's cache key. neuralnet-3: runs with small steps train on one
     /// thread (Folio's `TrainingSchedule`). neuralnet-4: dense layers at batches of at most
-    /// 4 rows compute through the engine's own kernels (`SmallProducts`).
+    /// 4 rows and 3×3 convolutions over at most 3 channels compute through the engine's own
+    /// kernels (`SmallProducts`, `DirectConvolution`).
     public static let version = "neuralnet-4"
 
     /// What this version's numbers hash to in `GoldenNumbersTests`, per arithmetic (see
@@ -20,18 +21,18 @@ public enum Engine {
                 "dense-batchnorm-sgd-batch-2-keeping-gradients": "5f2a41120ef7cfe9",
                 "dense-layernorm-dropout-momentum": "7d8df527b4167bcf",
                 "dense-batchnorm-adam": "27ac3dfeb4676eba",
-                "conv-batchnorm-pool-adam": "8b4fb3be7df0264a",
+                "conv-batchnorm-pool-adam": "6b6531e94bb710a",
                 "conv-stride-valid-sgd": "eb291c5b20f0020",
             ],
         ])
 
     /// The arithmetic that produced this machine's numbers: the BLAS library and the kernels
     /// it chose for this CPU (`OpenBLAS Zen`, `OpenBLAS SkylakeX`, `Accelerate`), and
-    /// ` + AVX2` where the engine's own small-batch kernels run (`SmallProducts`). Other
+    /// ` + AVX2` where the engine's own kernels run (`SmallProducts`, `DirectConvolution`). Other
     /// kernels round matrix products differently, so the same seed gives other bits
     /// elsewhere, and training can amplify them; results are exactly reproducible only where
     /// this matches.
-    public static var arithmetic: String { BLAS.kernels + (SmallProducts.isAvailable ? " + AVX2" : "") }
+    public static var arithmetic: String { BLAS.kernels + (AVX2.isAvailable ? " + AVX2" : "") }
 
     /// This machine's sgemm speed in floating-point operations per second, on 1024×1024
     /// matrices (the median of `repeats` products), for comparing a network's epoch with the

@@ -26,6 +26,11 @@ import Testing
         Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 2, padding: .same),
         Geometry(channels: 1, size: 3, filters: 2, kernel: 3, stride: 3, padding: .same),
         Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 1, padding: .same),
+        // 3×3 'same' at stride 1: directly over 1 to 3 channels (rows of 8 values and more, and
+        // fewer), through im2col over 4.
+        Geometry(channels: 3, size: 10, filters: 3, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 1, size: 9, filters: 2, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 4, size: 5, filters: 2, kernel: 3, stride: 1, padding: .same),
     ]
 
     @Test(arguments: geometries)
@@ -44,6 +49,7 @@ import Testing
     @Test(arguments: [
         (3, 2, Padding.explicit(1), 5, 4), (3, 1, .same, 5, 4), (5, 1, .same, 5, 4),
         (5, 2, .same, 2, 2), (3, 2, .explicit(2), 2, 1), (5, 1, .same, 3, 2), (5, 2, .same, 3, 3), (3, 1, .same, 1, 2),
+        (3, 1, .same, 11, 10), (3, 1, .same, 3, 17),
     ])
     func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding, height: Int, width: Int) {
         let shape = FeatureShape(channels: 2, height: height, width: width)
@@ -74,6 +80,49 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The weight, bias and input gradients of 3×3 'same' convolutions (direct over 1 to 3
+    /// channels, im2col over 4) against their definitions, summed in Double:
+    /// dW[f, c, i, j] = Σ dy[n, f, y, x] · x[n, c, y + i − 1, x + j − 1], db[f] = Σ dy[n, f, ·, ·],
+    /// dx[n, c, y, x] = Σ dy[n, f, y − i + 1, x − j + 1] · W[f, c, i, j].
+    @Test(arguments: [(1, 9, 10), (3, 5, 17), (4, 6, 6)])
+    func gradientsMatchTheDefinition(channels: Int, height: Int, width: Int) {
+        let shape = FeatureShape(channels: channels, height: height, width: width), filters = 3, batch = 3
+        let layer = Convolution(inputShape: shape, filters: filters, kernel: 3, initializer: .he, generator: RandomGenerator(seed: 6))
+        let input = randomMatrix(rows: batch, columns: shape.count, seed: 7, margin: 0)
+        let dy = randomMatrix(rows: batch, columns: filters * height * width, seed: 8, margin: 0)
+        _ = layer.forward(input, training: true)
+        let dx = layer.backward(dy, needsInputGradient: true)
+        func x(_ n: Int, _ c: Int, _ y: Int, _ x: Int) -> Double {
+            y < 0 || y >= height || x < 0 || x >= width ? 0 : Double(input[n, (c * height + y) * width + x])
+        }
+        var dW = [Double](repeating: 0, count: filters * channels * 9), db = [Double](repeating: 0, count: filters)
+        var expectedDx = [Double](repeating: 0, count: batch * shape.count)
+        for n in 0..<batch {
+            for f in 0..<filters {
+                for y in 0..<height {
+                    for column in 0..<width {
+                        let g = Double(dy[n, (f * height + y) * width + column])
+                        db[f] += g
+                        for c in 0..<channels {
+                            for i in 0..<3 {
+                                for j in 0..<3 {
+                                    dW[(f * channels + c) * 9 + i * 3 + j] += g * x(n, c, y + i - 1, column + j - 1)
+                                    let (row, col) = (y + i - 1, column + j - 1)
+                                    guard row >= 0, row < height, col >= 0, col < width else { continue }
+                                    expectedDx[n * shape.count + (c * height + row) * width + col] +=
+                                        g * Double(layer.weight.value[f, c * 9 + i * 3 + j])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expectClose(layer.weight.gradient.values, dW, tolerance: 1e-5, "dW")
+        expectClose(layer.bias.gradient.values, db, tolerance: 1e-5, "db")
+        expectClose(dx.values, expectedDx, tolerance: 1e-5, "dx")
     }
 
     @Test func sameShapeAtStrideOne() {

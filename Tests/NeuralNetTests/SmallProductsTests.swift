@@ -4,7 +4,7 @@ import Testing
 
 /// The engine's small-batch kernels (`SmallProducts`) against a Double reference, against
 /// sgemm's path, and split over threads against one thread.
-@Suite(.enabled(if: SmallProducts.isAvailable, "needs AVX2 and FMA"))
+@Suite(.enabled(if: AVX2.isAvailable, "needs AVX2 and FMA"))
 struct SmallProductsTests {
     /// Shapes whose column counts leave every remainder modulo the kernels' 8 lanes, and the
     /// report's first layer (large enough to be split over the helper thread).

@@ -15,7 +15,7 @@
 /// `w` its weights [k, n], `y` its output [m, n], `dy` the output's gradient [m, n].
 
 /// Whether this CPU runs the kernels (x86-64 with AVX2 and FMA); if not, calling them is an error.
-int folio_small_products_available(void);
+int folio_kernels_available(void);
 
 /// y[r, j] += Σ_p x[r, p] · w[p, j] for the columns j in [first, end), m ≤ 4: starting from
 /// y's value, y = fma(x[r, p], w[p, j], y) for p = 0, 1, …, k − 1.
@@ -35,5 +35,28 @@ void folio_small_forward(
 void folio_small_backward(
     int m, int n, int k, const float *x, int ldx, const float *dy, float *w, float *dx, float *gradient,
     float rate, int update, int first, int end);
+
+/// A 3×3 convolution at stride 1 with 'same' padding over few input channels (a network's
+/// first layer), computed directly instead of through im2col and sgemm, whose product has only
+/// C·9 terms per output there and whose patch matrix and transposes cost more than the
+/// product. Images are NCHW; `padded` holds each image's C planes with a border of one zero
+/// row above and below and one zero column left and right: [batch, C, H + 2, W + 2].
+
+/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` with its zero border.
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end);
+
+/// out[n, f, y, x] = fma chain from bias[f] over c, i, j (in that order, j fastest) of
+/// weights[f, c, i, j] · padded[n, c, y + i, x + j], for images n in [first, end), F filters.
+void folio_conv3x3_forward(
+    int channels, int height, int width, int filters, const float *padded, const float *weights, const float *bias,
+    float *output, int first, int end);
+
+/// For the filters f in [first, end): gradient[f, c, i, j] = Σ_n Σ_y Σ_x dy[n, f, y, x] ·
+/// padded[n, c, y + i, x + j] and biasGradient[f] = Σ dy[n, f, ·, ·], each as eight lanes of
+/// fma chains (lane l over the columns x ≡ l (mod 8), images and rows in order) summed
+/// pairwise as in `folio_small_backward`.
+void folio_conv3x3_weight_gradient(
+    int channels, int height, int width, int filters, int batch, const float *padded, const float *outputGradient,
+    float *gradient, float *biasGradient, int first, int end);
 
 #endif

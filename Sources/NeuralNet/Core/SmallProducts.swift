@@ -16,12 +16,9 @@ enum SmallProducts {
     /// at 8 rows sgemm is as fast or faster.
     static let maximumRows = 4
 
-    /// Whether this CPU runs the kernels.
-    static let isAvailable = folio_small_products_available() != 0
-
     /// Whether a product with `rows` batch rows goes through the kernels.
     @inline(__always)
-    static func apply(rows: Int) -> Bool { rows <= maximumRows && isAvailable }
+    static func apply(rows: Int) -> Bool { rows <= maximumRows && AVX2.isAvailable }
 
     /// output += input · weights, [m, k] · [k, n] (output holds the bias already).
     static func forward(input: Matrix, weights: Matrix, output: Matrix) {

@@ -1,6 +1,7 @@
 /// A 2-D convolution over NCHW images, computed as one matrix product per batch (im2col):
 /// every K×K×C patch of every image becomes a column, and the F filters multiply them all
-/// at once.
+/// at once. 3×3 convolutions at stride 1 ('same') over at most three channels are computed
+/// directly instead (`DirectConvolution`).
 ///
 /// Shapes: input [batch, C·H·W], weight [F, C·K·K], bias [1, F], output [batch, F·H'·W']
 /// with H' = (H + 2P − K) / S + 1.
@@ -19,6 +20,10 @@ public final class Convolution: Layer {
     }
 
     private let pad: Int
+    /// Whether the layer convolves directly (`DirectConvolution`) rather than through im2col.
+    private let direct: Bool
+    /// The input with a zero border, kept for the weight gradient (direct layers only).
+    private let padded: Matrix
     /// Patches of the batch, [C·K·K, batch·H'·W'].
     private let columns: Matrix
     /// Output (or its gradient) with filters first, [F, batch·H'·W'].
@@ -60,6 +65,8 @@ public final class Convolution: Layer {
         self.stride = stride
         self.padding = padding
         self.pad = padding.amount(kernel: kernel)
+        self.direct = DirectConvolution.applies(channels: inputShape.channels, kernel: kernel, stride: stride, padding: padding)
+        self.padded = Matrix(rows: 0, columns: DirectConvolution.paddedCount(inputShape))
         let patch = inputShape.channels * kernel * kernel
         let weights = Matrix(rows: filters, columns: patch)
         initializer.fill(weights.data, count: weights.count, fanIn: patch, fanOut: filters * kernel * kernel, generator: generator)
@@ -75,6 +82,11 @@ public final class Convolution: Layer {
         precondition(input.columns == inputShape.count, "conv: input has \(input.columns) features, expected \(inputShape.count)")
         self.input = input
         let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
+        if direct {
+            output.resize(rows: batch)
+            DirectConvolution.forward(input: input, padded: padded, weights: weight.value, bias: bias.value, shape: inputShape, output: output)
+            return output
+        }
         let width = batch * positions
         columns.reshape(columns: width)
         filterMajor.reshape(columns: width)
@@ -93,14 +105,24 @@ public final class Convolution: Layer {
         guard let input else { preconditionFailure("conv: backward before forward") }
         let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
         let width = batch * positions
-        // dy to filters-first, [F, batch·H'W'], and db = its row sums.
-        Parallel.split(filters, work: outputGradient.count, Loop(layer: self, step: .transposeGradient, matrix: outputGradient))
-        // dW = dy · colsᵀ: [F, W] · [W, CKK]
-        BLAS.gemm(
-            transposeA: false, transposeB: true, m: filters, n: columns.rows, k: width,
-            a: filterMajor.data, lda: width, b: columns.data, ldb: width, beta: 0, c: weight.gradient.data, ldc: columns.rows)
         inputGradient.resize(rows: batch)
-        guard needsInputGradient else { return inputGradient }
+        if direct {
+            DirectConvolution.weightGradient(
+                padded: padded, outputGradient: outputGradient, shape: inputShape, weightGradient: weight.gradient,
+                biasGradient: bias.gradient)
+            guard needsInputGradient else { return inputGradient }
+            columns.reshape(columns: width)
+            filterMajor.reshape(columns: width)
+            Parallel.split(filters, work: outputGradient.count, Loop(layer: self, step: .transposeOnly, matrix: outputGradient))
+        } else {
+            // dy to filters-first, [F, batch·H'W'], and db = its row sums.
+            Parallel.split(filters, work: outputGradient.count, Loop(layer: self, step: .transposeGradient, matrix: outputGradient))
+            // dW = dy · colsᵀ: [F, W] · [W, CKK]
+            BLAS.gemm(
+                transposeA: false, transposeB: true, m: filters, n: columns.rows, k: width,
+                a: filterMajor.data, lda: width, b: columns.data, ldb: width, beta: 0, c: weight.gradient.data, ldc: columns.rows)
+            guard needsInputGradient else { return inputGradient }
+        }
         // dcols = Wᵀ · dy: [CKK, F] · [F, W], written over the patches (no longer needed).
         BLAS.gemm(
             transposeA: true, transposeB: false, m: columns.rows, n: width, k: filters,
@@ -116,6 +138,8 @@ public final class Convolution: Layer {
             case addBias
             /// The output gradient (`matrix`) to filters-first, and the bias gradient.
             case transposeGradient
+            /// The output gradient (`matrix`) to filters-first only.
+            case transposeOnly
             /// im2col of the input (`matrix`).
             case gatherPatches
             /// col2im into the input gradient (`matrix`).
@@ -128,7 +152,8 @@ public final class Convolution: Layer {
         func run(_ range: Range<Int>) {
             switch step {
             case .addBias: layer.addBias(into: matrix, images: range)
-            case .transposeGradient: layer.transposeGradient(matrix, filters: range)
+            case .transposeGradient: layer.transposeGradient(matrix, filters: range, biasGradient: true)
+            case .transposeOnly: layer.transposeGradient(matrix, filters: range, biasGradient: false)
             case .gatherPatches: layer.gatherPatches(matrix, images: range)
             case .scatterPatches: layer.scatterPatches(into: matrix, images: range)
             }
@@ -145,12 +170,12 @@ public final class Convolution: Layer {
         }
     }
 
-    private func transposeGradient(_ outputGradient: Matrix, filters: Range<Int>) {
+    private func transposeGradient(_ outputGradient: Matrix, filters: Range<Int>, biasGradient: Bool) {
         let batch = outputGradient.rows, positions = outputShape.spatialCount
         for f in filters {
             let to = filterMajor.row(f)
             for n in 0..<batch { (to + n * positions).update(from: outputGradient.row(n) + f * positions, count: positions) }
-            bias.gradient.data[f] = Elementwise.sum(to, count: batch * positions)
+            if biasGradient { bias.gradient.data[f] = Elementwise.sum(to, count: batch * positions) }
         }
     }
 
