@@ -73,14 +73,16 @@ struct SmallProductsTests {
         #expect(run(dx: true, gradient: false, update: false).dx == all.dx)
     }
 
-    /// The report's first layer at batch 2, split over the helper thread and not: the same bits.
+    /// A layer large enough to be split over the helper thread, at batch 2, split and not:
+    /// the same bits.
     @Test func splittingChangesNoNumber() {
         let wasEnabled = Parallel.isEnabled
         defer { Parallel.isEnabled = wasEnabled }
+        let (inputs, units) = (1024, SmallProducts.minimumSplitWeights / 1024 + 5)
         func run() -> [[Float]] {
-            let x = randomMatrix(rows: 2, columns: 784, seed: 10, margin: 0), dy = randomMatrix(rows: 2, columns: 300, seed: 11, margin: 0)
-            let w = randomMatrix(rows: 784, columns: 300, seed: 12, margin: 0), y = Matrix(rows: 2, columns: 300)
-            let dx = Matrix(rows: 2, columns: 784), gradient = Matrix(rows: 784, columns: 300)
+            let x = randomMatrix(rows: 2, columns: inputs, seed: 10, margin: 0), dy = randomMatrix(rows: 2, columns: units, seed: 11, margin: 0)
+            let w = randomMatrix(rows: inputs, columns: units, seed: 12, margin: 0), y = Matrix(rows: 2, columns: units)
+            let dx = Matrix(rows: 2, columns: inputs), gradient = Matrix(rows: inputs, columns: units)
             SmallProducts.forward(input: x, weights: w, output: y)
             SmallProducts.backward(input: x, outputGradient: dy, weights: w, inputGradient: dx, gradient: gradient, rate: 0.01, update: true)
             return [y.values, dx.values, gradient.values, w.values]

@@ -8,13 +8,20 @@ import CKernels
 /// one pass over the weights.
 ///
 /// Every result element is computed the same way however the work is split, so splitting it
-/// over the helper thread changes no number. Used for batches of at most `maximumRows` rows
+/// over the helper thread (done only for large layers, `minimumSplitWeights`) changes no number. Used for batches of at most `maximumRows` rows
 /// on CPUs with AVX2 and FMA; elsewhere, and at larger batches, layers use sgemm.
 enum SmallProducts {
     /// The largest batch the kernels take. Up to 4 rows they beat sgemm on one thread here
     /// (forward 2·784 · 784·300: 27 µs against 70–80 µs; at 4 rows 60 against 64–97 µs);
     /// at 8 rows sgemm is as fast or faster.
     static let maximumRows = 4
+
+    /// Layers with fewer weights run on the calling thread alone. A product this small is
+    /// over in tens of microseconds, about what waking a sleeping helper can cost: the
+    /// report's 784·300 layer at batch 2 (`folio bench --network mlp-bn --batch-sizes 2`, 3
+    /// epochs, 3 runs each, alternating) took 2.06–2.48 s an epoch on one thread against
+    /// 2.31–3.81 s split.
+    static let minimumSplitWeights = 1 << 20
 
     /// Whether a product with `rows` batch rows goes through the kernels.
     @inline(__always)
@@ -24,7 +31,7 @@ enum SmallProducts {
     static func forward(input: Matrix, weights: Matrix, output: Matrix) {
         precondition(input.rows <= maximumRows && input.columns == weights.rows && output.columns == weights.columns)
         let blocks = (weights.columns + columnsPerBlock - 1) / columnsPerBlock
-        Parallel.split(blocks, work: weights.count, Forward(input: input, weights: weights, output: output))
+        split(blocks, weights: weights.count, Forward(input: input, weights: weights, output: output))
     }
 
     /// The backward pass of y = x · W over W's rows: inputGradient = dy · Wᵀ (unless nil),
@@ -38,7 +45,11 @@ enum SmallProducts {
         let loop = Backward(
             input: input, outputGradient: outputGradient, weights: weights, inputGradient: inputGradient, gradient: gradient,
             rate: rate, update: update)
-        Parallel.split(weights.rows, work: weights.count, loop)
+        split(weights.rows, weights: weights.count, loop)
+    }
+
+    private static func split<Loop: SplitLoop>(_ count: Int, weights: Int, _ loop: Loop) {
+        if weights < minimumSplitWeights { loop.run(0..<count) } else { Parallel.split(count, work: weights, loop) }
     }
 
     /// Columns of the forward product per unit of split work: the kernel's widest block.
