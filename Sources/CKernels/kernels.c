@@ -21,7 +21,7 @@ KERNEL __m256i lanes(int count) {
    loaded, takes P multiply-adds and is stored, so the weights stream past row by row (what
    the prefetcher follows best) and every element's chain runs over p in order. */
 KERNEL void forward_rows(int R, int P, int n, const float *x, int ldx, const float *w, float *y, int p, int first, int end) {
-    __m256 input[4][4];
+    __m256 input[2][4];
     for (int r = 0; r < R; r++)
         for (int q = 0; q < P; q++) input[r][q] = _mm256_broadcast_ss(x + (long)r * ldx + p + q);
     const float *rows = w + (long)p * n;
@@ -63,7 +63,7 @@ void folio_small_forward(int m, int n, int k, const float *x, int ldx, const flo
     }
 }
 
-/* ---- Backward: dx = dy · wᵀ, g = xᵀ · dy, w −= rate · g, in one pass over w ---- */
+/* ---- Backward: dx = dy · wᵀ, g = xᵀ · dy, w −= rate · xᵀ · dy, in one pass over w ---- */
 
 /* Lanes 0+4, 1+5, 2+6, 3+7, then (0+4)+(2+6), (1+5)+(3+7), then their sum. */
 KERNEL float lane_sum(__m256 v) {

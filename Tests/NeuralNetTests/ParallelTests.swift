@@ -44,14 +44,7 @@ import Testing
     /// A few Adam steps of a small CNN with batch normalization, large enough that every
     /// layer splits its loops, give bit-identical parameters with the helper and without.
     @Test func networkNumbersDoNotDependOnSplitting() {
-        let wasEnabled = Parallel.isEnabled
-        defer { Parallel.isEnabled = wasEnabled }
-        Parallel.isEnabled = false
-        let alone = trainSmallCNN()
-        Parallel.isEnabled = true
-        let before = Parallel.handOffs
-        let shared = trainSmallCNN()
-        #expect(Parallel.handOffs > before, "the helper took no part")
+        let (alone, shared) = withHelperOffAndOn(trainSmallCNN)
         #expect(alone.count == shared.count)
         for (index, (a, b)) in zip(alone, shared).enumerated() {
             #expect(a.elementsEqual(b), "parameter \(index) differs")

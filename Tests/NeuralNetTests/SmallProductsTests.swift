@@ -76,8 +76,6 @@ struct SmallProductsTests {
     /// A layer large enough to be split over the helper thread, at batch 2, split and not:
     /// the same bits.
     @Test func splittingChangesNoNumber() {
-        let wasEnabled = Parallel.isEnabled
-        defer { Parallel.isEnabled = wasEnabled }
         let (inputs, units) = (1024, SmallProducts.minimumSplitWeights / 1024 + 5)
         func run() -> [[Float]] {
             let x = randomMatrix(rows: 2, columns: inputs, seed: 10, margin: 0), dy = randomMatrix(rows: 2, columns: units, seed: 11, margin: 0)
@@ -87,12 +85,7 @@ struct SmallProductsTests {
             SmallProducts.backward(input: x, outputGradient: dy, weights: w, inputGradient: dx, gradient: gradient, rate: 0.01, update: true)
             return [y.values, dx.values, gradient.values, w.values]
         }
-        Parallel.isEnabled = false
-        let alone = run()
-        Parallel.isEnabled = true
-        let before = Parallel.handOffs
-        let shared = run()
-        #expect(Parallel.handOffs > before, "the helper took no part")
+        let (alone, shared) = withHelperOffAndOn(run)
         #expect(alone == shared)
     }
 

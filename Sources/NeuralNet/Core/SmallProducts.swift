@@ -3,13 +3,14 @@ import CKernels
 /// A fully connected layer's three products at small batches, through the engine's own
 /// kernels (CKernels) instead of sgemm: at a few rows, sgemm spends most of its time packing
 /// operands it then uses once or twice (at batch 2, packing took a quarter of a training
-/// step's time, its kernel most of the rest). These stream the weights once per product,
-/// and the backward pass computes the input gradient, the weight gradient and the update in
-/// one pass over the weights.
+/// step's time, its kernel most of the rest). The forward kernel reads the weights once per
+/// pair of batch rows, and the backward kernel computes the input gradient, the weight
+/// gradient and the update in one pass over them.
 ///
 /// Every result element is computed the same way however the work is split, so splitting it
-/// over the helper thread (done only for large layers, `minimumSplitWeights`) changes no number. Used for batches of at most `maximumRows` rows
-/// on CPUs with AVX2 and FMA; elsewhere, and at larger batches, layers use sgemm.
+/// over the helper thread (done only for large layers, `minimumSplitWeights`) changes no
+/// number. Used for batches of at most `maximumRows` rows on CPUs with AVX2 and FMA;
+/// elsewhere, and at larger batches, layers use sgemm.
 enum SmallProducts {
     /// The largest batch the kernels take. Up to 4 rows they beat sgemm on one thread here
     /// (forward 2·784 · 784·300: 27 µs against 70–80 µs; at 4 rows 60 against 64–97 µs);
@@ -52,7 +53,7 @@ enum SmallProducts {
         if weights < minimumSplitWeights { loop.run(0..<count) } else { Parallel.split(count, work: weights, loop) }
     }
 
-    /// Columns of the forward product per unit of split work: the kernel's widest block.
+    /// Columns of the forward product per unit of split work.
     private static let columnsPerBlock = 24
 
     private struct Forward: SplitLoop {

@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import NeuralNet
@@ -96,4 +97,24 @@ func checkGradients(
         worst = max(worst, error)
     }
     return worst
+}
+
+/// Serializes the tests that switch the helper thread off and on: the switch is global and
+/// tests run concurrently.
+private let helperSwitch = Mutex(())
+
+/// Runs `body` with the helper thread off, then on, and returns both results; records an
+/// issue if the helper took no part in the second run.
+func withHelperOffAndOn<T>(_ body: () -> T, sourceLocation: SourceLocation = #_sourceLocation) -> (alone: T, shared: T) {
+    helperSwitch.withLock { _ in
+        let wasEnabled = Parallel.isEnabled
+        defer { Parallel.isEnabled = wasEnabled }
+        Parallel.isEnabled = false
+        let alone = body()
+        Parallel.isEnabled = true
+        let before = Parallel.handOffs
+        let shared = body()
+        #expect(Parallel.handOffs > before, "the helper took no part", sourceLocation: sourceLocation)
+        return (alone, shared)
+    }
 }
