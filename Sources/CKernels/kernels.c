@@ -15,36 +15,44 @@ KERNEL __m256i lanes(int count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+/* Loads eight values, or when `masked` the lanes in `mask` (the others read as 0). */
+KERNEL __m256 load(const float *p, __m256i mask, int masked) {
+    return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
+}
+
+/* Stores eight values, or when `masked` the lanes in `mask` only. */
+KERNEL void store(float *p, __m256 v, __m256i mask, int masked) {
+    if (masked) _mm256_maskstore_ps(p, mask, v);
+    else _mm256_storeu_ps(p, v);
+}
+
 /* ---- Forward: y += x · w ---- */
 
-/* Rows [0, R) of y, columns [first, end), weight rows [p, p + P): each output vector is
-   loaded, takes P multiply-adds and is stored, so the weights stream past row by row (what
-   the prefetcher follows best) and every element's chain runs over p in order. */
+/* Columns [j, j + 8) (the lanes in `mask` when `masked`) of rows [0, R) of y, weight rows
+   [p, p + P) starting at `rows`: each output vector is loaded, takes P multiply-adds and is
+   stored. */
+KERNEL void forward_vector(
+    int R, int P, int n, __m256 input[2][4], const float *rows, float *y, int j, __m256i mask, int masked) {
+    __m256 weights[4];
+    for (int q = 0; q < P; q++) weights[q] = load(rows + (long)q * n + j, mask, masked);
+    for (int r = 0; r < R; r++) {
+        __m256 acc = load(y + (long)r * n + j, mask, masked);
+        for (int q = 0; q < P; q++) acc = _mm256_fmadd_ps(input[r][q], weights[q], acc);
+        store(y + (long)r * n + j, acc, mask, masked);
+    }
+}
+
+/* Rows [0, R) of y, columns [first, end), weight rows [p, p + P): the weights stream past row
+   by row (what the prefetcher follows best) and every element's chain runs over p in order. */
 KERNEL void forward_rows(int R, int P, int n, const float *x, int ldx, const float *w, float *y, int p, int first, int end) {
     __m256 input[2][4];
     for (int r = 0; r < R; r++)
         for (int q = 0; q < P; q++) input[r][q] = _mm256_broadcast_ss(x + (long)r * ldx + p + q);
     const float *rows = w + (long)p * n;
+    const __m256i none = _mm256_setzero_si256();
     int j = first;
-    for (; j + 8 <= end; j += 8) {
-        __m256 weights[4];
-        for (int q = 0; q < P; q++) weights[q] = _mm256_loadu_ps(rows + (long)q * n + j);
-        for (int r = 0; r < R; r++) {
-            __m256 acc = _mm256_loadu_ps(y + (long)r * n + j);
-            for (int q = 0; q < P; q++) acc = _mm256_fmadd_ps(input[r][q], weights[q], acc);
-            _mm256_storeu_ps(y + (long)r * n + j, acc);
-        }
-    }
-    if (j < end) {
-        __m256i mask = lanes(end - j);
-        __m256 weights[4];
-        for (int q = 0; q < P; q++) weights[q] = _mm256_maskload_ps(rows + (long)q * n + j, mask);
-        for (int r = 0; r < R; r++) {
-            __m256 acc = _mm256_maskload_ps(y + (long)r * n + j, mask);
-            for (int q = 0; q < P; q++) acc = _mm256_fmadd_ps(input[r][q], weights[q], acc);
-            _mm256_maskstore_ps(y + (long)r * n + j, mask, acc);
-        }
-    }
+    for (; j + 8 <= end; j += 8) forward_vector(R, P, n, input, rows, y, j, none, 0);
+    if (j < end) forward_vector(R, P, n, input, rows, y, j, lanes(end - j), 1);
 }
 
 KERNEL void forward_group(int R, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
@@ -78,22 +86,19 @@ KERNEL float lane_sum(__m256 v) {
 KERNEL void backward_columns(
     int M, int DX, int GRADIENT, int UPDATE, int n, const __m256 *input, const __m256 *steps, const float *dy,
     float *row, float *gradientRow, __m256 *acc, int j, __m256i mask, int masked) {
-    __m256 weights = masked ? _mm256_maskload_ps(row + j, mask) : _mm256_loadu_ps(row + j);
+    __m256 weights = load(row + j, mask, masked);
     __m256 gradients[4];
-    for (int r = 0; r < M; r++)
-        gradients[r] = masked ? _mm256_maskload_ps(dy + (long)r * n + j, mask) : _mm256_loadu_ps(dy + (long)r * n + j);
+    for (int r = 0; r < M; r++) gradients[r] = load(dy + (long)r * n + j, mask, masked);
     if (DX)
         for (int r = 0; r < M; r++) acc[r] = _mm256_fmadd_ps(gradients[r], weights, acc[r]);
     if (GRADIENT) {
         __m256 g = _mm256_mul_ps(input[0], gradients[0]);
         for (int r = 1; r < M; r++) g = _mm256_fmadd_ps(input[r], gradients[r], g);
-        if (masked) _mm256_maskstore_ps(gradientRow + j, mask, g);
-        else _mm256_storeu_ps(gradientRow + j, g);
+        store(gradientRow + j, g, mask, masked);
     }
     if (UPDATE) {
         for (int r = 0; r < M; r++) weights = _mm256_fmadd_ps(steps[r], gradients[r], weights);
-        if (masked) _mm256_maskstore_ps(row + j, mask, weights);
-        else _mm256_storeu_ps(row + j, weights);
+        store(row + j, weights, mask, masked);
     }
 }
 
@@ -169,11 +174,6 @@ void folio_pad_planes(int channels, int height, int width, const float *input, f
         }
 }
 
-/* Loads eight values, or the lanes in `mask` (others 0) when `masked`. */
-KERNEL __m256 load(const float *p, __m256i mask, int masked) {
-    return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
-}
-
 /* Output columns [x, x + 8) of row y of filter f for one image; C is a constant at every call. */
 KERNEL void conv_forward_vector(
     int C, int height, int width, const float *padded, const float *filter, float bias, float *out, int y, int x,
@@ -186,8 +186,7 @@ KERNEL void conv_forward_vector(
             for (int j = 0; j < 3; j++)
                 acc = _mm256_fmadd_ps(_mm256_set1_ps(filter[(c * 3 + i) * 3 + j]), load(row + j, mask, masked), acc);
         }
-    if (masked) _mm256_maskstore_ps(out + (long)y * width + x, mask, acc);
-    else _mm256_storeu_ps(out + (long)y * width + x, acc);
+    store(out + (long)y * width + x, acc, mask, masked);
 }
 
 KERNEL void conv_forward(

@@ -20,43 +20,47 @@ enum DirectConvolution {
     /// Values per padded image of `shape`.
     static func paddedCount(_ shape: FeatureShape) -> Int { shape.channels * (shape.height + 2) * (shape.width + 2) }
 
-    /// Pads `input` into `padded` (resized) and writes the convolution of it into `output`.
+    /// Pads `input` into `padded` (resized) and writes the convolution of it into `output`:
+    /// each thread pads its own images and convolves them while they are in its cache.
     static func forward(input: Matrix, padded: Matrix, weights: Matrix, bias: Matrix, shape: FeatureShape, output: Matrix) {
         padded.resize(rows: input.rows)
-        let step = Step(kind: .pad, shape: shape, filters: weights.rows, matrices: [input, padded])
-        Parallel.split(input.rows, work: input.count, step)
-        let convolve = Step(kind: .forward, shape: shape, filters: weights.rows, matrices: [padded, weights, bias, output])
-        Parallel.split(input.rows, work: output.count * weights.columns, convolve)
+        let loop = Forward(shape: shape, input: input, padded: padded, weights: weights, bias: bias, output: output)
+        Parallel.split(input.rows, work: output.count * weights.columns, loop)
     }
 
     /// The weight and bias gradients from the padded input of the forward pass.
     static func weightGradient(padded: Matrix, outputGradient: Matrix, shape: FeatureShape, weightGradient: Matrix, biasGradient: Matrix) {
-        let step = Step(
-            kind: .weightGradient, shape: shape, filters: weightGradient.rows,
-            matrices: [padded, outputGradient, weightGradient, biasGradient])
-        Parallel.split(weightGradient.rows, work: outputGradient.count * weightGradient.columns, step)
+        let loop = WeightGradient(
+            shape: shape, padded: padded, outputGradient: outputGradient, weightGradient: weightGradient, biasGradient: biasGradient)
+        Parallel.split(weightGradient.rows, work: outputGradient.count * weightGradient.columns, loop)
     }
 
-    private struct Step: SplitLoop {
-        enum Kind { case pad, forward, weightGradient }
-        let kind: Kind
-        let shape: FeatureShape
-        let filters: Int
-        let matrices: [Matrix]
+    // The loops hold their matrices by name, not in an array: an array would be allocated on
+    // every call, and a training step allocates nothing (bench/allocations.py).
 
-        func run(_ range: Range<Int>) {
-            let c = Int32(shape.channels), h = Int32(shape.height), w = Int32(shape.width), f = Int32(filters)
-            let first = Int32(range.lowerBound), end = Int32(range.upperBound)
-            switch kind {
-            case .pad:
-                folio_pad_planes(c, h, w, matrices[0].data, matrices[1].data, first, end)
-            case .forward:
-                folio_conv3x3_forward(c, h, w, f, matrices[0].data, matrices[1].data, matrices[2].data, matrices[3].data, first, end)
-            case .weightGradient:
-                folio_conv3x3_weight_gradient(
-                    c, h, w, f, Int32(matrices[1].rows), matrices[0].data, matrices[1].data, matrices[2].data, matrices[3].data,
-                    first, end)
-            }
+    /// Over images.
+    private struct Forward: SplitLoop {
+        let shape: FeatureShape
+        let input: Matrix, padded: Matrix, weights: Matrix, bias: Matrix, output: Matrix
+
+        func run(_ images: Range<Int>) {
+            let (c, h, w) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width))
+            let (first, end) = (Int32(images.lowerBound), Int32(images.upperBound))
+            folio_pad_planes(c, h, w, input.data, padded.data, first, end)
+            folio_conv3x3_forward(c, h, w, Int32(weights.rows), padded.data, weights.data, bias.data, output.data, first, end)
+        }
+    }
+
+    /// Over filters.
+    private struct WeightGradient: SplitLoop {
+        let shape: FeatureShape
+        let padded: Matrix, outputGradient: Matrix, weightGradient: Matrix, biasGradient: Matrix
+
+        func run(_ filters: Range<Int>) {
+            folio_conv3x3_weight_gradient(
+                Int32(shape.channels), Int32(shape.height), Int32(shape.width), Int32(weightGradient.rows),
+                Int32(outputGradient.rows), padded.data, outputGradient.data, weightGradient.data, biasGradient.data,
+                Int32(filters.lowerBound), Int32(filters.upperBound))
         }
     }
 }
