@@ -26,35 +26,67 @@ import Testing
         Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 2, padding: .same),
         Geometry(channels: 1, size: 3, filters: 2, kernel: 3, stride: 3, padding: .same),
         Geometry(channels: 2, size: 3, filters: 2, kernel: 5, stride: 1, padding: .same),
-        // 3×3 'same' at stride 1: directly over 1 to 3 channels (rows of 8 values and more, and
-        // fewer), through im2col over 4.
+        // 3×3 'same' at stride 1, which every method fits (the direct kernels up to 3 channels):
+        // rows of 8 values and more, and fewer; odd sizes, where Winograd's last tiles hang over
+        // the edge; a 3×3 map (four tiles, three of them partly outside).
         Geometry(channels: 3, size: 10, filters: 3, kernel: 3, stride: 1, padding: .same),
         Geometry(channels: 1, size: 9, filters: 2, kernel: 3, stride: 1, padding: .same),
         Geometry(channels: 4, size: 5, filters: 2, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 5, size: 6, filters: 3, kernel: 3, stride: 1, padding: .same),
+        Geometry(channels: 4, size: 3, filters: 2, kernel: 3, stride: 1, padding: .same),
     ]
+
+    /// Every method that fits a geometry on this CPU (`Convolution.Method`), so that each is
+    /// checked whichever a layer would prefer.
+    static func methods(channels: Int, kernel: Int, stride: Int, padding: Padding) -> [Convolution.Method] {
+        Convolution.Method.allCases.filter { $0.fits(channels: channels, kernel: kernel, stride: stride, padding: padding) }
+    }
 
     @Test(arguments: geometries)
     func convolutionGradients(_ geometry: Geometry) {
-        let layer = Convolution(
-            inputShape: FeatureShape(channels: geometry.channels, height: geometry.size, width: geometry.size),
-            filters: geometry.filters, kernel: geometry.kernel, stride: geometry.stride, padding: geometry.padding,
-            initializer: .glorot, generator: RandomGenerator(seed: 3))
-        for f in 0..<geometry.filters { layer.bias.value.data[f] = 0.1 * Float(f) - 0.05 }
-        checkGradients(of: layer, batch: 2, margin: 0)
+        let (channels, kernel, stride, padding) = (geometry.channels, geometry.kernel, geometry.stride, geometry.padding)
+        for method in Self.methods(channels: channels, kernel: kernel, stride: stride, padding: padding) {
+            let layer = Convolution(
+                inputShape: FeatureShape(channels: channels, height: geometry.size, width: geometry.size),
+                filters: geometry.filters, kernel: kernel, stride: stride, padding: padding,
+                initializer: .glorot, generator: RandomGenerator(seed: 3), method: method)
+            #expect(layer.method == method)
+            for f in 0..<geometry.filters { layer.bias.value.data[f] = 0.1 * Float(f) - 0.05 }
+            checkGradients(of: layer, batch: 2, margin: 0)
+        }
     }
 
-    /// im2col and GEMM against the definition, summed directly, on a 5×4 input: row by row
-    /// (stride 2), and as shifted planes ('same' at stride 1, with 3×3 and 5×5 kernels); and
-    /// on maps of 2×1 to 3×3, where kernels reach past the image on both sides.
+    /// A layer's methods: the one it prefers, the others only where the preferred one does
+    /// not fit (so that a CPU without AVX2 takes im2col).
+    @Test func preferredMethods() {
+        let avx2 = AVX2.isAvailable
+        #expect(Convolution.Method.preferred(channels: 1, kernel: 3, stride: 1, padding: .same) == (avx2 ? .direct : .patches))
+        #expect(Convolution.Method.preferred(channels: 3, kernel: 3, stride: 1, padding: .same) == (avx2 ? .direct : .patches))
+        #expect(Convolution.Method.preferred(channels: 4, kernel: 3, stride: 1, padding: .same) == (avx2 ? .winograd : .patches))
+        #expect(Convolution.Method.preferred(channels: 32, kernel: 3, stride: 2, padding: .same) == .patches)
+        #expect(Convolution.Method.preferred(channels: 32, kernel: 5, stride: 1, padding: .same) == .patches)
+        #expect(Convolution.Method.preferred(channels: 32, kernel: 3, stride: 1, padding: .valid) == .patches)
+    }
+
+    /// Each method against the definition, summed directly, on a 5×4 input: im2col row by row
+    /// (stride 2) and as shifted planes ('same' at stride 1, with 3×3 and 5×5 kernels); on
+    /// maps of 2×1 to 3×3, where kernels reach past the image on both sides; and 3×3 'same'
+    /// maps of odd and even sizes, through every method.
     @Test(arguments: [
         (3, 2, Padding.explicit(1), 5, 4), (3, 1, .same, 5, 4), (5, 1, .same, 5, 4),
         (5, 2, .same, 2, 2), (3, 2, .explicit(2), 2, 1), (5, 1, .same, 3, 2), (5, 2, .same, 3, 3), (3, 1, .same, 1, 2),
         (3, 1, .same, 11, 10), (3, 1, .same, 3, 17),
     ])
     func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding, height: Int, width: Int) {
+        for method in Self.methods(channels: 2, kernel: kernel, stride: stride, padding: padding) {
+            convolutionMatchesTheDefinition(kernel: kernel, stride: stride, padding: padding, height: height, width: width, method: method)
+        }
+    }
+
+    func convolutionMatchesTheDefinition(kernel: Int, stride: Int, padding: Padding, height: Int, width: Int, method: Convolution.Method) {
         let shape = FeatureShape(channels: 2, height: height, width: width)
         let layer = Convolution(inputShape: shape, filters: 3, kernel: kernel, stride: stride, padding: padding,
-                                initializer: .he, generator: RandomGenerator(seed: 4))
+                                initializer: .he, generator: RandomGenerator(seed: 4), method: method)
         for f in 0..<3 { layer.bias.value.data[f] = Float(f) }
         let input = randomMatrix(rows: 2, columns: shape.count, seed: 5, margin: 0)
         let output = layer.forward(input, training: true)
@@ -75,21 +107,29 @@ import Testing
                                 }
                             }
                         }
-                        #expect(abs(Double(output[n, (f * out.height + y) * out.width + x]) - sum) < 1e-5)
+                        #expect(abs(Double(output[n, (f * out.height + y) * out.width + x]) - sum) < 1e-5, "\(method)")
                     }
                 }
             }
         }
     }
 
-    /// The weight, bias and input gradients of 3×3 'same' convolutions (direct over 1 to 3
-    /// channels, im2col over 4) against their definitions, summed in Double:
+    /// The weight, bias and input gradients of 3×3 'same' convolutions, by every method that
+    /// fits (direct up to 3 channels, Winograd and im2col at any), against their definitions,
+    /// summed in Double, on even and odd sizes:
     /// dW[f, c, i, j] = Σ dy[n, f, y, x] · x[n, c, y + i − 1, x + j − 1], db[f] = Σ dy[n, f, ·, ·],
     /// dx[n, c, y, x] = Σ dy[n, f, y − i + 1, x − j + 1] · W[f, c, i, j].
-    @Test(arguments: [(1, 9, 10), (3, 5, 17), (4, 6, 6)])
+    @Test(arguments: [(1, 9, 10), (3, 5, 17), (4, 6, 6), (6, 7, 5), (5, 1, 2)])
     func gradientsMatchTheDefinition(channels: Int, height: Int, width: Int) {
+        for method in Self.methods(channels: channels, kernel: 3, stride: 1, padding: .same) {
+            gradientsMatchTheDefinition(channels: channels, height: height, width: width, method: method)
+        }
+    }
+
+    func gradientsMatchTheDefinition(channels: Int, height: Int, width: Int, method: Convolution.Method) {
         let shape = FeatureShape(channels: channels, height: height, width: width), filters = 3, batch = 3
-        let layer = Convolution(inputShape: shape, filters: filters, kernel: 3, initializer: .he, generator: RandomGenerator(seed: 6))
+        let layer = Convolution(inputShape: shape, filters: filters, kernel: 3, stride: 1, padding: .same, initializer: .he,
+                                generator: RandomGenerator(seed: 6), method: method)
         let input = randomMatrix(rows: batch, columns: shape.count, seed: 7, margin: 0)
         let dy = randomMatrix(rows: batch, columns: filters * height * width, seed: 8, margin: 0)
         _ = layer.forward(input, training: true)
@@ -120,9 +160,9 @@ import Testing
                 }
             }
         }
-        expectClose(layer.weight.gradient.values, dW, tolerance: 1e-5, "dW")
-        expectClose(layer.bias.gradient.values, db, tolerance: 1e-5, "db")
-        expectClose(dx.values, expectedDx, tolerance: 1e-5, "dx")
+        expectClose(layer.weight.gradient.values, dW, tolerance: 1e-5, "dW \(method)")
+        expectClose(layer.bias.gradient.values, db, tolerance: 1e-5, "db \(method)")
+        expectClose(dx.values, expectedDx, tolerance: 1e-5, "dx \(method)")
     }
 
     @Test func sameShapeAtStrideOne() {

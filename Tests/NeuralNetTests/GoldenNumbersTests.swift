@@ -6,7 +6,7 @@ import Testing
 /// The engine's numbers, guarded: the result cache trusts `Engine.version` to change
 /// whenever a run's numbers may, and this test holds it to that. A few steps of small fixed
 /// networks (dense with BatchNorm, LayerNorm and dropout; convolutions with BatchNorm and
-/// pooling at both im2col paths; each optimizer; SGD keeping its gradients) are hashed, bit for
+/// pooling at both im2col paths, directly and through Winograd; each optimizer; SGD keeping its gradients) are hashed, bit for
 /// bit, and compared with the hashes recorded in `Engine.goldenNumbers` for this version and
 /// this machine's arithmetic (the BLAS kernels: other kernels round differently).
 @Suite struct GoldenNumbersTests {
@@ -39,6 +39,12 @@ import Testing
              optimizer: .adam, learningRate: 0.01, images: false),
         Case(name: "conv-batchnorm-pool-adam",
              layers: [.convolution(filters: 4, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu),
+                      .maxPool(size: 2), .flatten, .dense(units: 3)],
+             optimizer: .adam, learningRate: 0.01, images: true),
+        // The second convolution (over 4 channels) goes through Winograd's transforms.
+        Case(name: "conv-conv-batchnorm-adam",
+             layers: [.convolution(filters: 4, kernel: 3, stride: 1, padding: .same), .activation(.relu),
+                      .convolution(filters: 6, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu),
                       .maxPool(size: 2), .flatten, .dense(units: 3)],
              optimizer: .adam, learningRate: 0.01, images: true),
         Case(name: "conv-stride-valid-sgd",

@@ -59,4 +59,56 @@ void folio_conv3x3_weight_gradient(
     int channels, int height, int width, int filters, int batch, const float *padded, const float *outputGradient,
     float *gradient, float *biasGradient, int first, int end);
 
+/// Winograd F(2×2, 3×3) for 3×3 convolutions at stride 1 with 'same' padding over many
+/// channels (`winograd.c`): each 2×2 block ("tile") of the output comes from the 4×4 block of
+/// the padded input around it, y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so that the 9·4 multiplications
+/// per tile and channel pair of the direct product become 16, done as 16 matrix products
+/// (one per position ξ = 4a + b of the 4×4 transformed tile) by the caller:
+///   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
+///   Aᵀ = [1 1 1 0; 0 1 −1 −1].
+/// An H×W image has ⌈H/2⌉·⌈W/2⌉ tiles, numbered row by row, image after image; a tile
+/// matrix holds, for each ξ, one row of `tileCount` values per channel: [16, channels,
+/// tileCount], the 16 matrices `folio_winograd_stride` values apart. Tiles past an odd edge
+/// read zeros and their outputs are dropped.
+
+/// Rows (or columns) of a padded plane for a side of `size` pixels: one zero border before
+/// and enough after for whole tiles.
+static inline int folio_winograd_padded(int size) { return 2 * ((size + 1) / 2) + 2; }
+
+/// Values from one of a tile matrix's 16 matrices to the next: rows · tileCount rounded up to
+/// a multiple of 1024, plus 16. The transforms read or write all 16 at once, and 16 streams a
+/// multiple of 4 KiB apart would compete for the same cache sets.
+static inline long folio_winograd_stride(int rows, long tileCount) {
+    return ((long)rows * tileCount + 1023) / 1024 * 1024 + 16;
+}
+
+/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` [batch, C,
+/// padded(H), padded(W)], the image at row 1, column 1, zeros around it.
+void folio_winograd_pad(int channels, int height, int width, const float *input, float *padded, int first, int end);
+
+/// The input tiles Bᵀ d B of images [first, end) of `padded` into `tiles` [16, C, tileCount].
+void folio_winograd_input(
+    int channels, int height, int width, const float *padded, float *tiles, long tileCount, int first, int end);
+
+/// Images [first, end) of `output` [batch, F, H, W] from the products [16, F, tileCount]:
+/// (Aᵀ m A) + bias[f] (no bias when `bias` is NULL).
+void folio_winograd_output(
+    int filters, int height, int width, const float *products, long tileCount, const float *bias, float *output,
+    int first, int end);
+
+/// The output gradient's tiles A dy Aᵀ (dy a tile's 2×2 gradient, zero past the edge) of
+/// images [first, end) into `tiles` [16, F, tileCount]: the weight gradient's transformed
+/// tiles are their products with the input tiles, summed over the tiles.
+void folio_winograd_gradient_tiles(
+    int filters, int height, int width, const float *outputGradient, float *tiles, long tileCount, int first, int end);
+
+/// The transformed filters G g Gᵀ of filters [first, end) of `weights` [F, C, 3, 3] into
+/// `transformed` [16, F, C].
+void folio_winograd_filters(int filters, int channels, const float *weights, float *transformed, int first, int end);
+
+/// The weight gradient Gᵀ u G [F, C, 3, 3] of filters [first, end) from its transformed form
+/// `transformed` [16, F, C].
+void folio_winograd_filter_gradient(
+    int filters, int channels, const float *transformed, float *gradient, int first, int end);
+
 #endif

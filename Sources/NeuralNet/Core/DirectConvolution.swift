@@ -12,8 +12,8 @@ import CKernels
 /// Forward work is split by images and gradient work by filters, so splitting changes no
 /// number. On CPUs without AVX2 and FMA, convolutions take the im2col path.
 enum DirectConvolution {
-    /// Whether a convolution of this geometry goes through the kernels.
-    static func applies(channels: Int, kernel: Int, stride: Int, padding: Padding) -> Bool {
+    /// Whether the kernels compute a convolution of this geometry on this CPU.
+    static func fits(channels: Int, kernel: Int, stride: Int, padding: Padding) -> Bool {
         AVX2.isAvailable && kernel == 3 && stride == 1 && padding == .same && channels <= 3
     }
 

@@ -1,7 +1,8 @@
 /// A 2-D convolution over NCHW images, computed as one matrix product per batch (im2col):
 /// every K×K×C patch of every image becomes a column, and the F filters multiply them all
 /// at once. 3×3 convolutions at stride 1 ('same') over at most three channels are computed
-/// directly instead (`DirectConvolution`).
+/// directly instead (`DirectConvolution`), and over more channels through Winograd's
+/// F(2×2, 3×3) (`WinogradConvolution`).
 ///
 /// Shapes: input [batch, C·H·W], weight [F, C·K·K], bias [1, F], output [batch, F·H'·W']
 /// with H' = (H + 2P − K) / S + 1.
@@ -19,9 +20,38 @@ public final class Convolution: Layer {
             + (padding == .same ? "" : " \(padding)")
     }
 
+    /// How a convolution is computed.
+    enum Method: CaseIterable, Sendable {
+        /// im2col: every patch a column of one matrix, multiplied by the filters (sgemm).
+        case patches
+        /// The engine's direct kernels (`DirectConvolution`).
+        case direct
+        /// Winograd's F(2×2, 3×3) transforms around 16 sgemm products (`WinogradConvolution`).
+        case winograd
+
+        /// Whether the method can compute a convolution of this geometry on this CPU.
+        func fits(channels: Int, kernel: Int, stride: Int, padding: Padding) -> Bool {
+            switch self {
+            case .patches: true
+            case .direct: DirectConvolution.fits(channels: channels, kernel: kernel, stride: stride, padding: padding)
+            case .winograd: WinogradConvolution.fits(kernel: kernel, stride: stride, padding: padding)
+            }
+        }
+
+        /// The fastest method that fits: direct over a few channels (a first layer), Winograd
+        /// over more, im2col for every other geometry.
+        static func preferred(channels: Int, kernel: Int, stride: Int, padding: Padding) -> Method {
+            if Method.direct.fits(channels: channels, kernel: kernel, stride: stride, padding: padding) { return .direct }
+            if Method.winograd.fits(channels: channels, kernel: kernel, stride: stride, padding: padding) { return .winograd }
+            return .patches
+        }
+    }
+
+    /// How this layer computes its convolution.
+    let method: Method
     private let pad: Int
-    /// Whether the layer convolves directly (`DirectConvolution`) rather than through im2col.
-    private let direct: Bool
+    /// The layer's Winograd transforms and products (Winograd layers only).
+    private let winograd: WinogradConvolution?
     /// The input with a zero border, kept for the weight gradient (direct layers only).
     private let padded: Matrix
     /// Patches of the batch, [C·K·K, batch·H'·W'].
@@ -52,11 +82,23 @@ public final class Convolution: Layer {
 
     /// F filters of K×K over `inputShape`; weights drawn by `initializer` with Keras's fans
     /// (C·K·K in, F·K·K out).
-    public init(
+    public convenience init(
         inputShape: FeatureShape, filters: Int, kernel: Int, stride: Int = 1, padding: Padding = .same,
         initializer: Initializer, generator: RandomGenerator
     ) {
+        self.init(
+            inputShape: inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding, initializer: initializer,
+            generator: generator,
+            method: .preferred(channels: inputShape.channels, kernel: kernel, stride: stride, padding: padding))
+    }
+
+    /// The layer computed by `method`, which must fit the geometry (tests compare the methods).
+    init(
+        inputShape: FeatureShape, filters: Int, kernel: Int, stride: Int, padding: Padding,
+        initializer: Initializer, generator: RandomGenerator, method: Method
+    ) {
         precondition(filters > 0 && kernel > 0 && stride > 0)
+        precondition(method.fits(channels: inputShape.channels, kernel: kernel, stride: stride, padding: padding))
         guard case .success(let shape) = Self.outputShape(input: inputShape, filters: filters, kernel: kernel, stride: stride, padding: padding)
         else { preconditionFailure("conv: kernel does not fit the input") }
         self.inputShape = inputShape
@@ -65,7 +107,8 @@ public final class Convolution: Layer {
         self.stride = stride
         self.padding = padding
         self.pad = padding.amount(kernel: kernel)
-        self.direct = DirectConvolution.applies(channels: inputShape.channels, kernel: kernel, stride: stride, padding: padding)
+        self.method = method
+        self.winograd = method == .winograd ? WinogradConvolution(shape: inputShape, filters: filters) : nil
         self.padded = Matrix(rows: 0, columns: DirectConvolution.paddedCount(inputShape))
         let patch = inputShape.channels * kernel * kernel
         let weights = Matrix(rows: filters, columns: patch)
@@ -82,9 +125,14 @@ public final class Convolution: Layer {
         precondition(input.columns == inputShape.count, "conv: input has \(input.columns) features, expected \(inputShape.count)")
         self.input = input
         let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
-        if direct {
+        if method == .direct {
             output.resize(rows: batch)
             DirectConvolution.forward(input: input, padded: padded, weights: weight.value, bias: bias.value, shape: inputShape, output: output)
+            return output
+        }
+        if let winograd {
+            output.resize(rows: batch)
+            winograd.forward(input: input, weights: weight.value, bias: bias.value, output: output)
             return output
         }
         let width = batch * positions
@@ -106,7 +154,13 @@ public final class Convolution: Layer {
         let batch = input.rows, filters = outputShape.channels, positions = outputShape.spatialCount
         let width = batch * positions
         inputGradient.resize(rows: batch)
-        if direct {
+        if let winograd {
+            winograd.backward(
+                outputGradient: outputGradient, weightGradient: weight.gradient, biasGradient: bias.gradient,
+                inputGradient: needsInputGradient ? inputGradient : nil)
+            return inputGradient
+        }
+        if method == .direct {
             DirectConvolution.weightGradient(
                 padded: padded, outputGradient: outputGradient, shape: inputShape, weightGradient: weight.gradient,
                 biasGradient: bias.gradient)
