@@ -32,8 +32,9 @@ let package = Package(
         // What C can reach and Swift cannot: the CPU's handling of subnormal floats, and how
         // long OpenBLAS's idle threads spin.
         .target(name: "CPlatform"),
-        // The engine's own matrix kernels (AVX2 and FMA, chosen at run time): a dense layer's
-        // products at batches of a few rows, where sgemm mostly packs operands.
+        // The engine's own kernels (AVX2 and FMA, chosen at run time): a dense layer's products
+        // at batches of a few rows, where sgemm mostly packs operands; 3×3 convolutions,
+        // directly over few channels and through Winograd's transforms over more.
         .target(name: "CKernels"),
         // zlib for Swift: gzip for the data loaders, zlib streams and CRC-32 for PNG. The one
         // module that imports CZlib.
