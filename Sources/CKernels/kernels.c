@@ -159,18 +159,22 @@ void folio_small_backward(
 /* ---- 3×3 convolutions over few channels, directly ---- */
 
 __attribute__((target("avx2,fma")))
-void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
-    const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
+void folio_pad_planes(
+    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
+    int end) {
+    const long paddedPlane = (long)paddedHeight * paddedWidth;
     for (int n = first; n < end; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = input + ((long)n * channels + c) * height * width;
             float *target = padded + ((long)n * channels + c) * paddedPlane;
-            for (int x = 0; x < paddedWidth; x++) target[x] = target[(long)(height + 1) * paddedWidth + x] = 0;
+            for (int x = 0; x < paddedWidth; x++) target[x] = 0;
             for (int y = 0; y < height; y++) {
                 float *row = target + (long)(y + 1) * paddedWidth;
-                row[0] = row[width + 1] = 0;
+                row[0] = 0;
                 for (int x = 0; x < width; x++) row[x + 1] = plane[(long)y * width + x];
+                for (int x = width + 1; x < paddedWidth; x++) row[x] = 0;
             }
+            for (long k = (long)(height + 1) * paddedWidth; k < paddedPlane; k++) target[k] = 0;
         }
 }
 
@@ -271,8 +275,11 @@ void folio_small_backward(
     __builtin_trap();
 }
 
-void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
-    (void)channels; (void)height; (void)width; (void)input; (void)padded; (void)first; (void)end;
+void folio_pad_planes(
+    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
+    int end) {
+    (void)channels; (void)height; (void)width; (void)paddedHeight; (void)paddedWidth; (void)input; (void)padded;
+    (void)first; (void)end;
     __builtin_trap();
 }
 void folio_conv3x3_forward(

@@ -14,25 +14,6 @@
 #endif
 
 TRANSFORM
-void folio_winograd_pad(int channels, int height, int width, const float *input, float *padded, int first, int end) {
-    const int paddedHeight = folio_winograd_padded(height), paddedWidth = folio_winograd_padded(width);
-    const long paddedPlane = (long)paddedHeight * paddedWidth;
-    for (int n = first; n < end; n++)
-        for (int c = 0; c < channels; c++) {
-            const float *plane = input + ((long)n * channels + c) * height * width;
-            float *target = padded + ((long)n * channels + c) * paddedPlane;
-            for (int x = 0; x < paddedWidth; x++) target[x] = 0;
-            for (int y = 0; y < height; y++) {
-                float *row = target + (long)(y + 1) * paddedWidth;
-                row[0] = 0;
-                for (int x = 0; x < width; x++) row[x + 1] = plane[(long)y * width + x];
-                for (int x = width + 1; x < paddedWidth; x++) row[x] = 0;
-            }
-            for (long k = (long)(height + 1) * paddedWidth; k < paddedPlane; k++) target[k] = 0;
-        }
-}
-
-TRANSFORM
 void folio_winograd_input(
     int channels, int height, int width, const float *padded, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;

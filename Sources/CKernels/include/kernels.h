@@ -42,8 +42,12 @@ void folio_small_backward(
 /// product. Images are NCHW; `padded` holds each image's C planes with a border of one zero
 /// row above and below and one zero column left and right: [batch, C, H + 2, W + 2].
 
-/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` with its zero border.
-void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end);
+/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` [batch, C, paddedHeight,
+/// paddedWidth], the image at row 1, column 1, zeros around it: here H + 2 and W + 2;
+/// `folio_winograd_padded` sizes for Winograd's whole tiles.
+void folio_pad_planes(
+    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
+    int end);
 
 /// out[n, f, y, x] = fma chain from bias[f] over c, i, j (in that order, j fastest) of
 /// weights[f, c, i, j] · padded[n, c, y + i, x + j], for images n in [first, end), F filters.
@@ -72,7 +76,7 @@ void folio_conv3x3_weight_gradient(
 /// read zeros and their outputs are dropped.
 
 /// Rows (or columns) of a padded plane for a side of `size` pixels: one zero border before
-/// and enough after for whole tiles.
+/// and enough after for whole tiles (the images are padded by `folio_pad_planes`).
 static inline int folio_winograd_padded(int size) { return 2 * ((size + 1) / 2) + 2; }
 
 /// Values from one of a tile matrix's 16 matrices to the next: rows · tileCount rounded up to
@@ -81,10 +85,6 @@ static inline int folio_winograd_padded(int size) { return 2 * ((size + 1) / 2) 
 static inline long folio_winograd_stride(int rows, long tileCount) {
     return ((long)rows * tileCount + 1023) / 1024 * 1024 + 16;
 }
-
-/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` [batch, C,
-/// padded(H), padded(W)], the image at row 1, column 1, zeros around it.
-void folio_winograd_pad(int channels, int height, int width, const float *input, float *padded, int first, int end);
 
 /// The input tiles Bᵀ d B of images [first, end) of `padded` into `tiles` [16, C, tileCount].
 void folio_winograd_input(

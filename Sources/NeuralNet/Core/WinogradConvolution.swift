@@ -137,12 +137,13 @@ final class WinogradConvolution {
             let shape = layer.shape
             let (c, h, w, f) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width), Int32(layer.filters))
             let (lower, upper) = (Int32(range.lowerBound), Int32(range.upperBound))
+            let (ph, pw) = (folio_winograd_padded(h), folio_winograd_padded(w))
             let tiles = layer.tiles
             switch step {
             case .transformFilters:
                 folio_winograd_filters(f, c, first.data, layer.transformedFilters.data, lower, upper)
             case .transformInput:
-                folio_winograd_pad(c, h, w, first.data, layer.padded.data, lower, upper)
+                folio_pad_planes(c, h, w, ph, pw, first.data, layer.padded.data, lower, upper)
                 folio_winograd_input(c, h, w, layer.padded.data, layer.inputTiles.data, tiles, lower, upper)
             case .transformOutput:
                 folio_winograd_output(f, h, w, layer.productTiles.data, tiles, second?.data, first.data, lower, upper)
@@ -151,7 +152,7 @@ final class WinogradConvolution {
             case .filterGradient:
                 folio_winograd_filter_gradient(f, c, layer.transformedGradient.data, first.data, lower, upper)
             case .transformOutputGradient:
-                folio_winograd_pad(f, h, w, first.data, layer.padded.data, lower, upper)
+                folio_pad_planes(f, h, w, ph, pw, first.data, layer.padded.data, lower, upper)
                 folio_winograd_input(f, h, w, layer.padded.data, layer.productTiles.data, tiles, lower, upper)
             case .transformInputGradient:
                 folio_winograd_output(c, h, w, layer.inputTiles.data, tiles, nil, first.data, lower, upper)
