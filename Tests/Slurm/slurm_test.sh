@@ -104,7 +104,9 @@ render=$(cd "$project" && sbatch --parsable --dependency="afterok:$array" --chdi
 echo "submitted array job $array (4 shards) and render job $render"
 seen_tasks=0
 for _ in $(seq 1 600); do
-  queue=$(squeue -h -o "%i %j %T" 2>/dev/null || true)
+  # -r lists every array task on a line of its own, pending ones too (1_1, 1_2, …, not
+  # 1_[1-4]): on a fast machine the shards can run and finish between two polls.
+  queue=$(squeue -h -r -o "%i %j %T" 2>/dev/null || true)
   [ -z "$queue" ] && break
   if [ "$seen_tasks" -eq 0 ] && echo "$queue" | grep -q "^${array}_[0-9]"; then
     echo "squeue while the shards run:"; squeue -o "%.14i %.13j %.9T %.10M %R"; seen_tasks=1
