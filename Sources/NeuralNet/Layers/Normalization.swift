@@ -74,7 +74,8 @@ public final class BatchNorm: Layer {
     private let runningMeanStorage: UnsafeMutablePointer<Float>
     private let runningVarianceStorage: UnsafeMutablePointer<Float>
     private let scratch: UnsafeMutablePointer<Float>
-    private let normalized: Matrix
+    /// x̂ of the last forward pass, which the backward pass reads.
+    let normalized: Matrix
     private let output: Matrix
     private let inputGradient: Matrix
 
@@ -115,9 +116,20 @@ public final class BatchNorm: Layer {
     public var runningVariance: [Float] { Array(UnsafeBufferPointer(start: runningVarianceStorage, count: channels)) }
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
+        prepare(input, training: training)
+        output.resize(rows: input.rows)
+        Parallel.split(input.rows, work: input.count, Loop(layer: self, step: .normalize, matrix: input))
+        return output
+    }
+
+    /// The first half of `forward`: the batch's statistics (in training, moving the running
+    /// ones) or the running statistics (in evaluation) into `mean` and `inverseDeviation`,
+    /// and `normalized` sized for the batch. A pass that normalizes the input itself
+    /// (`RectifiedPooling`) calls this, then computes x̂ = (x − mean) · inverseDeviation into
+    /// `normalized` as `normalize` does, after which `backward` works as after `forward`.
+    func prepare(_ input: Matrix, training: Bool) {
         precondition(input.columns == inputShape.count, "batchnorm: input has \(input.columns) features, expected \(inputShape.count)")
         let batch = input.rows
-        output.resize(rows: batch)
         normalized.resize(rows: batch)
         if training {
             precondition(batch > 0, "batchnorm: empty batch")
@@ -141,8 +153,12 @@ public final class BatchNorm: Layer {
                 inverseDeviation[c] = 1 / (runningVarianceStorage[c] + options.epsilon).squareRoot()
             }
         }
-        Parallel.split(batch, work: input.count, Loop(layer: self, step: .normalize, matrix: input))
-        return output
+    }
+
+    /// Channel c's affine map after `prepare`: x̂ = (x − center) · scale, y = gain · x̂ + shift.
+    @inline(__always)
+    func normalization(ofChannel c: Int) -> (center: Float, scale: Float, gain: Float, shift: Float) {
+        (mean[c], inverseDeviation[c], gamma.value.data[c], beta.value.data[c])
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {

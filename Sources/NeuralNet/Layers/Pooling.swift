@@ -36,7 +36,7 @@ public final class MaxPool: Layer {
 
     /// Whether the vectorized 2×2 path applies: every input row belongs to a window, so the
     /// batch is a plain sequence of row pairs.
-    private var tilesExactly: Bool { size == 2 && inputShape.height % 2 == 0 && inputShape.width % 2 == 0 }
+    var tilesExactly: Bool { size == 2 && inputShape.height % 2 == 0 && inputShape.width % 2 == 0 }
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
         precondition(input.columns == inputShape.count, "maxpool: input has \(input.columns) features, expected \(inputShape.count)")

@@ -7,11 +7,29 @@ public final class Network {
     /// Every layer's parameters, in layer order (what the optimizer updates).
     public let parameters: [Parameter]
 
+    /// How `forward` and the backward passes run the layers: one by one, or a run of them as
+    /// one pass (`RectifiedPooling`), with the same results.
+    private enum Stage {
+        case layer(Int)
+        case rectifiedPooling(RectifiedPooling, first: Int)
+    }
+    private let stages: [Stage]
+
     /// Builds `specs` for inputs of `inputShape`, drawing initial weights (and, later,
     /// dropout masks) from `generator`.
-    public init(
+    public convenience init(
         specs: [LayerSpec], inputShape: FeatureShape, initializer: Initializer = .glorot,
         batchNorm: BatchNormOptions = BatchNormOptions(), generator: RandomGenerator
+    ) {
+        self.init(specs: specs, inputShape: inputShape, initializer: initializer, batchNorm: batchNorm, generator: generator,
+                  fusing: true)
+    }
+
+    /// The network, with runs of layers fused into one pass where they can be or (for tests
+    /// comparing the two) never.
+    init(
+        specs: [LayerSpec], inputShape: FeatureShape, initializer: Initializer = .glorot,
+        batchNorm: BatchNormOptions = BatchNormOptions(), generator: RandomGenerator, fusing: Bool
     ) {
         var shape = inputShape
         var layers: [any Layer] = []
@@ -42,6 +60,18 @@ public final class Network {
         self.layers = layers
         self.inputShape = inputShape
         self.parameters = layers.flatMap(\.parameters)
+        var stages: [Stage] = []
+        var index = 0
+        while index < layers.count {
+            if fusing, let run = RectifiedPooling(layers, at: index) {
+                stages.append(.rectifiedPooling(run, first: index))
+                index += run.layerCount
+            } else {
+                stages.append(.layer(index))
+                index += 1
+            }
+        }
+        self.stages = stages
     }
 
     /// Shape of one output example (the logits).
@@ -54,7 +84,12 @@ public final class Network {
     /// the last layer.
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
         var activations = input
-        for layer in layers { activations = layer.forward(activations, training: training) }
+        for stage in stages {
+            switch stage {
+            case .layer(let index): activations = layers[index].forward(activations, training: training)
+            case .rectifiedPooling(let run, _): activations = run.forward(activations, training: training)
+            }
+        }
         return activations
     }
 
@@ -71,8 +106,11 @@ public final class Network {
     /// parameter's gradient set. The input gradient of the first layer is not computed.
     public func backward(_ outputGradient: Matrix) {
         var gradient = outputGradient
-        for index in layers.indices.reversed() {
-            gradient = layers[index].backward(gradient, needsInputGradient: index > 0)
+        for stage in stages.reversed() {
+            switch stage {
+            case .layer(let index): gradient = layers[index].backward(gradient, needsInputGradient: index > 0)
+            case .rectifiedPooling(let run, let first): gradient = run.backward(gradient, needsInputGradient: first > 0)
+            }
         }
     }
 
@@ -83,9 +121,15 @@ public final class Network {
     /// computes them too and changes no update.
     public func backwardUpdating(_ outputGradient: Matrix, learningRate: Float, keepingGradients: Bool = false) {
         var gradient = outputGradient
-        for index in layers.indices.reversed() {
-            gradient = layers[index].backwardUpdating(
-                gradient, needsInputGradient: index > 0, learningRate: learningRate, keepingGradients: keepingGradients)
+        for stage in stages.reversed() {
+            switch stage {
+            case .layer(let index):
+                gradient = layers[index].backwardUpdating(
+                    gradient, needsInputGradient: index > 0, learningRate: learningRate, keepingGradients: keepingGradients)
+            case .rectifiedPooling(let run, let first):
+                gradient = run.backward(
+                    gradient, needsInputGradient: first > 0, learningRate: learningRate, keepingGradients: keepingGradients)
+            }
         }
     }
 }
