@@ -178,19 +178,34 @@ void folio_pad_planes(
         }
 }
 
-/* Output columns [x, x + 8) of row y of filter f for one image; C is a constant at every call. */
+/* Output columns [x, x + 8) of rows [y, y + R) of filter f for one image; C and R are constants
+   at every call. Each row's chain runs over c, i, j in order; the R chains are independent,
+   so the FMAs' latency overlaps and the input rows are loaded once for the R outputs. */
 KERNEL void conv_forward_vector(
-    int C, int height, int width, const float *padded, const float *filter, float bias, float *out, int y, int x,
+    int C, int R, int height, int width, const float *padded, const float *filter, float bias, float *out, int y, int x,
     __m256i mask, int masked) {
     const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
-    __m256 acc = _mm256_set1_ps(bias);
+    __m256 acc[4];
+    for (int r = 0; r < R; r++) acc[r] = _mm256_set1_ps(bias);
     for (int c = 0; c < C; c++)
-        for (int i = 0; i < 3; i++) {
-            const float *row = padded + (long)c * paddedPlane + (long)(y + i) * paddedWidth + x;
-            for (int j = 0; j < 3; j++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(filter[(c * 3 + i) * 3 + j]), load(row + j, mask, masked), acc);
-        }
-    store(out + (long)y * width + x, acc, mask, masked);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                const __m256 w = _mm256_set1_ps(filter[(c * 3 + i) * 3 + j]);
+                for (int r = 0; r < R; r++) {
+                    const float *row = padded + (long)c * paddedPlane + (long)(y + r + i) * paddedWidth + x;
+                    acc[r] = _mm256_fmadd_ps(w, load(row + j, mask, masked), acc[r]);
+                }
+            }
+    for (int r = 0; r < R; r++) store(out + (long)(y + r) * width + x, acc[r], mask, masked);
+}
+
+/* Rows [y, y + R) of one filter's output plane. */
+KERNEL void conv_forward_rows(
+    int C, int R, int height, int width, const float *padded, const float *filter, float bias, float *out, int y,
+    __m256i mask) {
+    int x = 0;
+    for (; x + 8 <= width; x += 8) conv_forward_vector(C, R, height, width, padded, filter, bias, out, y, x, mask, 0);
+    if (x < width) conv_forward_vector(C, R, height, width, padded, filter, bias, out, y, x, mask, 1);
 }
 
 KERNEL void conv_forward(
@@ -200,14 +215,11 @@ KERNEL void conv_forward(
     const long paddedImage = (long)C * (height + 2) * (width + 2), image = (long)filters * height * width;
     for (int n = first; n < end; n++)
         for (int f = 0; f < filters; f++) {
-            const float *filter = weights + (long)f * C * 9;
+            const float *filter = weights + (long)f * C * 9, *input = padded + n * paddedImage;
             float *out = output + n * image + (long)f * height * width;
-            for (int y = 0; y < height; y++) {
-                int x = 0;
-                for (; x + 8 <= width; x += 8)
-                    conv_forward_vector(C, height, width, padded + n * paddedImage, filter, bias[f], out, y, x, mask, 0);
-                if (x < width) conv_forward_vector(C, height, width, padded + n * paddedImage, filter, bias[f], out, y, x, mask, 1);
-            }
+            int y = 0;
+            for (; y + 4 <= height; y += 4) conv_forward_rows(C, 4, height, width, input, filter, bias[f], out, y, mask);
+            for (; y < height; y++) conv_forward_rows(C, 1, height, width, input, filter, bias[f], out, y, mask);
         }
 }
 

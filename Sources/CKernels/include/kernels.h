@@ -111,4 +111,25 @@ void folio_winograd_filters(int filters, int channels, const float *weights, flo
 void folio_winograd_filter_gradient(
     int filters, int channels, const float *transformed, float *gradient, int first, int end);
 
+/// Batch normalization (optional), ReLU and 2×2 max pooling over a convolution's output
+/// [batch, C, H, W] with even H and W, as one pass each way (`rectified_pooling.c`), over the
+/// row pairs [first, end) (pair p: rows 2·(p mod H/2) and the next of plane p / (H/2), channel
+/// (p / (H/2)) mod C). The layers' expressions, in their order: x̂ = (x − center[c]) ·
+/// scale[c], y = gain[c] · x̂ + shift[c] (product, then sum), r = y < 0 ? 0 : y, the output
+/// max(max(r₀₀, r₀₁), max(r₁₀, r₁₁)) with max(a, b) = b ≥ a ? b : a. Without normalization
+/// (`gain` NULL) r comes from the input itself.
+///
+/// Forward: x̂ into `normalized` (when normalizing) and the pooled output [batch, C, H/2, W/2].
+void folio_relu_pool_forward(
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, float *normalized, float *output, int first, int end);
+
+/// Backward: r recomputed from x̂ (`source`, with `gain` and `shift`) or from the input
+/// (`source`, `gain` NULL); each output's gradient goes to the first cell of its window (top
+/// left, top right, bottom left, bottom right) whose r equals the output, and is kept there
+/// where r > 0; every other cell's gradient is 0. Writes `gradient` [batch, C, H, W].
+void folio_relu_pool_backward(
+    int channels, int height, int width, const float *source, const float *gain, const float *shift, const float *output,
+    const float *outputGradient, float *gradient, int first, int end);
+
 #endif

@@ -155,10 +155,9 @@ public final class BatchNorm: Layer {
         }
     }
 
-    /// Channel c's affine map after `prepare`: x̂ = (x − center) · scale, y = gain · x̂ + shift.
-    @inline(__always)
-    func normalization(ofChannel c: Int) -> (center: Float, scale: Float, gain: Float, shift: Float) {
-        (mean[c], inverseDeviation[c], gamma.value.data[c], beta.value.data[c])
+    /// The per-channel affine map after `prepare`: x̂ = (x − center) · scale, y = gain · x̂ + shift.
+    var normalization: (center: UnsafePointer<Float>, scale: UnsafePointer<Float>, gain: UnsafePointer<Float>, shift: UnsafePointer<Float>) {
+        (UnsafePointer(mean), UnsafePointer(inverseDeviation), UnsafePointer(gamma.value.data), UnsafePointer(beta.value.data))
     }
 
     public func backward(_ outputGradient: Matrix, needsInputGradient: Bool) -> Matrix {

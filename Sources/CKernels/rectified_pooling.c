@@ -1,0 +1,168 @@
+#include "kernels.h"
+
+/* Batch normalization, ReLU and 2×2 max pooling over row pairs (see kernels.h): the
+   element-wise parts in plain C that the compiler vectorizes, the pooling's rows with AVX2 on
+   x86-64 (whose comparisons and selects give what the plain C would). Contraction is off, so
+   every value is the product and sum the layers compute, with no multiply-add fused. */
+
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__)
+#define PASS __attribute__((target("avx2")))
+#else
+#define PASS
+#endif
+
+/* Swift's max(x, y): y when y ≥ x, else x. */
+static inline float larger(float x, float y) { return y >= x ? y : x; }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define VECTOR static inline __attribute__((always_inline, target("avx2")))
+
+/* Lanes [0, count) of a vector are loaded and stored; the others read as 0 and are not written. */
+VECTOR __m256i lanes(int count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* The even and the odd of the 16 values at p. */
+VECTOR void deinterleave(const float *p, __m256 *even, __m256 *odd) {
+    const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
+}
+
+/* even₀ odd₀ even₁ odd₁ … to the `cells` (at most 16) values at p. */
+VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells) {
+    const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
+    const __m256 first = _mm256_permute2f128_ps(low, high, 0x20), second = _mm256_permute2f128_ps(low, high, 0x31);
+    if (cells == 16) {
+        _mm256_storeu_ps(p, first);
+        _mm256_storeu_ps(p + 8, second);
+    } else {
+        _mm256_maskstore_ps(p, lanes(cells), first);
+        if (cells > 8) _mm256_maskstore_ps(p + 8, lanes(cells - 8), second);
+    }
+}
+
+/* `larger` lane by lane. */
+VECTOR __m256 larger8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ)); }
+
+/* One output row of the pooling from the ReLU's output of its two input rows (`top`, `bottom`,
+   readable 16 values past the pair). */
+VECTOR void pool_row(int outputs, const float *top, const float *bottom, float *row) {
+    for (int o = 0; o < outputs; o += 8) {
+        __m256 topLeft, topRight, bottomLeft, bottomRight;
+        deinterleave(top + 2 * o, &topLeft, &topRight);
+        deinterleave(bottom + 2 * o, &bottomLeft, &bottomRight);
+        const __m256 maximum = larger8(larger8(topLeft, topRight), larger8(bottomLeft, bottomRight));
+        if (o + 8 <= outputs) _mm256_storeu_ps(row + o, maximum);
+        else _mm256_maskstore_ps(row + o, lanes(outputs - o), maximum);
+    }
+}
+
+/* The gradient of one row pair's cells (`dTop`, `dBottom`) from the row's maxima and their
+   gradient `dy`, and the ReLU's output of the pair. */
+VECTOR void route_row(
+    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (int o = 0; o < outputs; o += 8) {
+        const int full = o + 8 <= outputs;
+        const __m256i mask = lanes(outputs - o);
+        const __m256 maximum = full ? _mm256_loadu_ps(maxima + o) : _mm256_maskload_ps(maxima + o, mask);
+        __m256 remaining = full ? _mm256_loadu_ps(dy + o) : _mm256_maskload_ps(dy + o, mask);
+        __m256 cell[4], taken[4];
+        deinterleave(top + 2 * o, &cell[0], &cell[1]);
+        deinterleave(bottom + 2 * o, &cell[2], &cell[3]);
+        for (int k = 0; k < 4; k++) {
+            const __m256 first = _mm256_cmp_ps(cell[k], maximum, _CMP_EQ_OQ);
+            taken[k] = _mm256_and_ps(_mm256_and_ps(first, remaining), _mm256_cmp_ps(cell[k], zero, _CMP_GT_OQ));
+            remaining = _mm256_andnot_ps(first, remaining);
+        }
+        const int cells = full ? 16 : 2 * (outputs - o);
+        interleave(taken[0], taken[1], dTop + 2 * o, cells);
+        interleave(taken[2], taken[3], dBottom + 2 * o, cells);
+    }
+}
+
+#else
+
+static void pool_row(int outputs, const float *top, const float *bottom, float *row) {
+    for (int o = 0; o < outputs; o++)
+        row[o] = larger(larger(top[2 * o], top[2 * o + 1]), larger(bottom[2 * o], bottom[2 * o + 1]));
+}
+
+static void route_row(
+    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom) {
+    for (int o = 0; o < outputs; o++) {
+        const float cell[4] = {top[2 * o], top[2 * o + 1], bottom[2 * o], bottom[2 * o + 1]};
+        float remaining = dy[o], taken[4];
+        for (int k = 0; k < 4; k++) {
+            taken[k] = cell[k] == maxima[o] && cell[k] > 0 ? remaining : 0;
+            remaining = cell[k] == maxima[o] ? 0 : remaining;
+        }
+        dTop[2 * o] = taken[0];
+        dTop[2 * o + 1] = taken[1];
+        dBottom[2 * o] = taken[2];
+        dBottom[2 * o + 1] = taken[3];
+    }
+}
+
+#endif
+
+/* The ReLU's output for one row pair (`count` cells from `source`): from x̂ = (x − center) ·
+   scale (stored to `normalized`) when FORWARD and normalizing, from the stored x̂ when not
+   FORWARD, from the input itself without normalization (`gain` NULL). */
+static inline void rectify(
+    int forward, int count, const float *restrict source, float *restrict normalized, float center, float scale,
+    const float *gain, float g, float b, float *restrict rectified) {
+    if (!gain) {
+        for (int i = 0; i < count; i++) rectified[i] = source[i] < 0 ? 0 : source[i];
+    } else if (forward) {
+        for (int i = 0; i < count; i++) {
+            const float value = (source[i] - center) * scale;
+            normalized[i] = value;
+            const float y = g * value + b;
+            rectified[i] = y < 0 ? 0 : y;
+        }
+    } else {
+        for (int i = 0; i < count; i++) {
+            const float y = g * source[i] + b;
+            rectified[i] = y < 0 ? 0 : y;
+        }
+    }
+}
+
+PASS
+void folio_relu_pool_forward(
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, float *normalized, float *output, int first, int end) {
+    const int outputs = width / 2, count = 2 * width, rows = height / 2;
+    float rectified[count + 16]; /* the pair's ReLU output, and 16 that the vector loops read past it */
+    for (int i = count; i < count + 16; i++) rectified[i] = 0;
+    for (int pair = first; pair < end; pair++) {
+        const long offset = 2L * pair * width;
+        const int c = pair / rows % channels;
+        if (gain) rectify(1, count, input + offset, normalized + offset, center[c], scale[c], gain, gain[c], shift[c], rectified);
+        else rectify(1, count, input + offset, 0, 0, 0, 0, 0, 0, rectified);
+        pool_row(outputs, rectified, rectified + width, output + (long)pair * outputs);
+    }
+}
+
+PASS
+void folio_relu_pool_backward(
+    int channels, int height, int width, const float *source, const float *gain, const float *shift, const float *output,
+    const float *outputGradient, float *gradient, int first, int end) {
+    const int outputs = width / 2, count = 2 * width, rows = height / 2;
+    float rectified[count + 16];
+    for (int i = count; i < count + 16; i++) rectified[i] = 0;
+    for (int pair = first; pair < end; pair++) {
+        const long offset = 2L * pair * width;
+        const int c = pair / rows % channels;
+        if (gain) rectify(0, count, source + offset, 0, 0, 0, gain, gain[c], shift[c], rectified);
+        else rectify(0, count, source + offset, 0, 0, 0, 0, 0, 0, rectified);
+        route_row(outputs, rectified, rectified + width, output + (long)pair * outputs, outputGradient + (long)pair * outputs,
+                  gradient + offset, gradient + offset + width);
+    }
+}
