@@ -161,11 +161,13 @@ import Testing
         Case(name: "unknown metric", body: experiment + "```{expect}\nx.val_acc > 0\n```\n", location: "12:1",
              message: "unknown metric 'val_acc' (did you mean 'val_accuracy'?); \(metrics)"),
         Case(name: "unknown function", body: experiment + "```{expect}\nmean(x.val_accuracy) > 0\n```\n", location: "12:1",
-             message: "unknown function 'mean' (did you mean 'max'?); known: best, std, abs, max, min, gradient, activation, argbest"),
+             message: "unknown function 'mean' (did you mean 'max'?); known: best, std, abs, max, min, gradient, activation, argbest, diverged"),
         Case(name: "expression nested too deep", body: experiment + "```{expect}\n" + String(repeating: "- ", count: 70) + "x.val_accuracy > 0\n```\n",
              location: "12:129", message: "the expression is nested more than 64 levels deep"),
         Case(name: "ambiguous selector in claim", body: "```{experiment} x\nmodel: [dense 3]\nsweep:\n  batch_size: [8, 16]\n```\n"
              + "```{expect}\nx.val_accuracy > 0\n```\n", location: "14:1", message: "'x' matches 2 runs; name one (e.g. 'x/batch_size=8')"),
+        Case(name: "missing run in diverged()", body: experiment + "```{expect}\nx.val_accuracy > 0 or diverged(y) > 0\n```\n",
+             location: "12:23", message: "no run or experiment 'y' (did you mean 'x'?)"),
         Case(name: "epoch out of range", body: experiment + "```{expect}\nx.val_accuracy[9] > 0\n```\n", location: "12:1",
              message: "epoch 9 is beyond run x's 1 epochs"),
         Case(name: "claim without comparison", body: experiment + "```{expect}\nx.val_accuracy 0.5\n```\n", location: "12:16",
@@ -218,6 +220,9 @@ import Testing
         Case(name: "claim over a diverged run", body: "```{experiment} x\nmodel: [dense 16, dense 3]\nlearning_rate: 1e9\nmay_diverge: true\n```\n"
              + "```{expect}\nx.val_loss < 10\n```\nLoss: `{= x.val_loss | seconds}`.\n", location: "14:1",
              message: "claim failed: x.val_loss < 10 (n/a < 10.00 is false)", exitCode: 1),
+        Case(name: "failed claim with alternatives", body: experiment + "```{expect}\nx.val_accuracy > 2 or diverged(x) > 0\n```\n",
+             location: "12:1", message: "claim failed: x.val_accuracy > 2 or diverged(x) > 0 (0.2750 > 2.000 or 0 > 0 is false)",
+             exitCode: 1),
     ]
 
     @Test(arguments: cases)

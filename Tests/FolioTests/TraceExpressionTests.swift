@@ -65,6 +65,49 @@ import Testing
         #expect(try value("min(rate/*.val_accuracy)", results) == 0.1)
     }
 
+    /// A claim of comparisons joined by `or` holds when one of them does; `diverged(run)` is
+    /// 1 for a run whose loss became NaN (its final values are NaN, so comparisons of them
+    /// fail), and the failed claim's text shows every comparison's values.
+    @Test func claimsWithAlternativesAndDivergedRuns() throws {
+        var blownUp = Self.run("rate/learning_rate=2", swept: ["learning_rate": "2"])
+        let divergence = try JSONDecoder().decode(Divergence.self, from: Data(#"{"epoch": 1, "step": 14}"#.utf8))
+        for index in blownUp.seeds.indices {
+            blownUp.seeds[index].epochs = []
+            blownUp.seeds[index].divergence = divergence
+        }
+        let results = [Self.run("rate/learning_rate=1", swept: ["learning_rate": "1"], accuracy: 0.1), blownUp]
+        func check(_ text: String) throws -> ClaimCheck {
+            var parser = ExpressionParser(text, at: Self.location)
+            return Evaluator(results: results).check(try parser.claim(text: text))
+        }
+        #expect(try value("diverged(rate/learning_rate=2)", results) == 1)
+        #expect(try value("diverged(rate/learning_rate=1)", results) == 0)
+        #expect(try value("diverged(rate/learning_rate=3)", results).isNaN)
+        #expect(try check("rate/learning_rate=2.val_accuracy < 0.2").holds == false)
+        #expect(try check("rate/learning_rate=2.val_accuracy < 0.2 or diverged(rate/learning_rate=2) > 0").holds)
+        #expect(try check("rate/learning_rate=1.val_accuracy < 0.2 or diverged(rate/learning_rate=1) > 0").holds)
+        let failed = try check("rate/learning_rate=1.val_accuracy > 0.2 or diverged(rate/learning_rate=1) > 0")
+        #expect(!failed.holds)
+        #expect(failed.description == "0.1000 > 0.2000 or 0 > 0")
+        #expect(try check("rate/learning_rate=2.val_accuracy > 0 or 1 > 2 or 3 >= 3").holds)
+    }
+
+    @Test(arguments: [
+        ("a.loss > 1 or", "1:14: error: expected a number or a run's metric"),
+        ("a.loss > 1 or b.loss", "1:21: error: expected a comparison (<, <=, >, >=) with spaces around it after the expression"),
+        ("a.loss > 1 and b.loss < 2", "1:12: error: unexpected 'and' (operators need spaces around them)"),
+        ("diverged() > 0", "1:10: error: diverged( needs a run, e.g. diverged(rate/plain/learning_rate=2)"),
+    ])
+    func claimMistakes(_ text: String, _ message: String) {
+        var parser = ExpressionParser(text, at: Self.location)
+        do {
+            _ = try parser.claim(text: text)
+            Issue.record("'\(text)' parsed as a claim")
+        } catch {
+            #expect(error.description == "x.md:" + message)
+        }
+    }
+
     @Test(arguments: [
         ("gradient(r, 0)", "1:13: error: gradient(run, L) needs a dense layer number L from 1, not 0"),
         ("activation(r, 40)", "1:15: error: activation(run, P) records the percentiles 15, 50 and 85, not 40"),

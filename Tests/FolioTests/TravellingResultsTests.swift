@@ -72,6 +72,35 @@ import Testing
         #expect(refreshed.trainedRuns == 4)
     }
 
+    /// A results file names the arithmetic its numbers were computed with, not the machine
+    /// that last rendered them: a fresh clone on another CPU keeps the committed file's,
+    /// and once it trains a run the file says `mixed` and each seed names its own.
+    @Test func frozenResultsKeepTheirArithmetic() throws {
+        let original = Self.project()
+        _ = try FolioProcess.run(["build", "t.md"], in: original.url)
+        // A clone: the notebook and output/, no cache.
+        let clone = TemporaryDirectory()
+        for name in ["t.md", "output"] {
+            try FileManager.default.copyItem(at: original.url.appendingPathComponent(name), to: clone.url.appendingPathComponent(name))
+        }
+        let file = clone.url.appendingPathComponent("output/t.json")
+        let elsewhere = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(
+            of: #""machine" : "[^"]*""#, with: "\"machine\" : \"OpenBLAS Elsewhere\"", options: .regularExpression)
+        try elsewhere.write(to: file, atomically: true, encoding: .utf8)
+        let rendered = try FolioProcess.run(["build", "t.md"], in: clone.url)
+        #expect(rendered.trainedRuns == 0)
+        #expect(try String(contentsOf: file, encoding: .utf8) == elsewhere)
+
+        let edited = Self.notebook.replacingOccurrences(of: "model: [dense 8, relu, dense 3]", with: "model: [dense 12, relu, dense 3]")
+        clone.write("t.md", Array(edited.utf8))
+        let afterEdit = try FolioProcess.run(["build", "t.md"], in: clone.url)
+        #expect(afterEdit.trainedRuns == 1)
+        let mixed = try String(contentsOf: file, encoding: .utf8)
+        #expect(mixed.contains(#""machine" : "mixed""#))
+        #expect(mixed.components(separatedBy: #""arithmetic" : "OpenBLAS Elsewhere""#).count - 1 == 3, "the three frozen seeds of two")
+        #expect(mixed.components(separatedBy: "\"arithmetic\" : \"\(Engine.arithmetic)\"").count - 1 == 2, "one's two new seeds")
+    }
+
     /// Data sets are fingerprinted by content: the same bytes elsewhere, with other times,
     /// hit the cache; one changed byte trains again.
     @Test func dataIsFingerprintedByContent() throws {

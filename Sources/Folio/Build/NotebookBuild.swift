@@ -95,8 +95,8 @@ public enum NotebookBuild {
         var renderer = ReportRenderer(notebook: notebook, results: results, previews: previews)
         let report = renderer.render()
         summary.claimCount = report.claims.count
-        for (claim, holds, left, right) in report.claims where !holds {
-            summary.failedClaims.append("\(claim.location): error: claim failed: \(claim.text) (\(NumberFormat.significant(left, 4)) \(claim.comparison) \(NumberFormat.significant(right, 4)) is false)")
+        for (claim, check) in report.claims where !check.holds {
+            summary.failedClaims.append("\(claim.location): error: claim failed: \(claim.text) (\(check.description) is false)")
         }
         let start = SourceLocation(file: summary.notebook, line: 1, column: 1)
         do {

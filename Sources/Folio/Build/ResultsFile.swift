@@ -16,17 +16,33 @@ struct ResultsFile: Codable {
 
     var notebook: String
     var engine: String
-    /// `Engine.arithmetic` where the results were computed; nil in files written before it
-    /// was recorded.
+    /// `Engine.arithmetic` where the results were computed (`mixed` when seeds came from
+    /// machines of different arithmetic, each seed then naming its own); nil in files
+    /// written before it was recorded.
     var machine: String?
     var runs: [Run]
 
+    /// A file of `results`: trained here, cached, or frozen from the committed file, whose
+    /// seeds keep the arithmetic they were computed with (a seed that does not know it, from
+    /// an older cache entry, counts as this machine's).
     init(_ results: [RunResult], notebook: Notebook, keys: [String: [String]]) {
         self.notebook = notebook.name
         engine = Engine.version
-        machine = Engine.arithmetic
-        runs = results.map { Run(name: $0.name, experiment: $0.run.experiment, spec: $0.run.spec, keys: keys[$0.name], seeds: $0.seeds) }
+        let machines = Set(results.flatMap(\.seeds).map { $0.arithmetic ?? Engine.arithmetic })
+        machine = machines.count > 1 ? Self.mixed : machines.first ?? Engine.arithmetic
+        runs = results.map { result in
+            // One arithmetic is said once, at the top.
+            let seeds = result.seeds.map { seed in
+                var seed = seed
+                seed.arithmetic = machines.count > 1 ? seed.arithmetic ?? Engine.arithmetic : nil
+                return seed
+            }
+            return Run(name: result.name, experiment: result.run.experiment, spec: result.run.spec, keys: keys[result.name], seeds: seeds)
+        }
     }
+
+    /// `machine` of a file whose seeds were computed with different arithmetic.
+    static let mixed = "mixed"
 
     /// Pretty-printed JSON with sorted keys, so that a rebuild with the same results is
     /// byte-identical and a change reads well in a diff.
@@ -48,7 +64,11 @@ struct ResultsFile: Codable {
         var records: [String: SeedRecord] = [:]
         for run in runs {
             guard let keys = run.keys, keys.count == run.seeds.count else { continue }
-            for (key, record) in zip(keys, run.seeds) { records[key] = record }
+            for (key, record) in zip(keys, run.seeds) {
+                var record = record
+                if record.arithmetic == nil, machine != Self.mixed { record.arithmetic = machine }
+                records[key] = record
+            }
         }
         return records
     }

@@ -24,6 +24,12 @@ struct TraceReference: Hashable, Sendable {
     var location: SourceLocation
 }
 
+/// `diverged(run)`: 1 when the loss of a seed of one run became NaN or infinite, else 0.
+struct RunReference: Hashable, Sendable {
+    var selector: String
+    var location: SourceLocation
+}
+
 /// `argbest(selector.metric, key)`: the value of swept `key` in the run, among those
 /// selected, whose final `metric` is best.
 struct ArgBest: Hashable, Sendable {
@@ -33,7 +39,7 @@ struct ArgBest: Hashable, Sendable {
 
 /// An arithmetic expression over results: numbers, references, `+ - * /`, and the
 /// functions `best(ref)`, `std(ref)`, `abs(x)`, `max(ref)`, `min(ref)`, `gradient(…)`,
-/// `activation(…)` and `argbest(…)`.
+/// `activation(…)`, `argbest(…)` and `diverged(…)`.
 indirect enum Expression: Sendable {
     case number(Double)
     case reference(MetricReference)
@@ -41,6 +47,7 @@ indirect enum Expression: Sendable {
     case spread(MetricReference)
     case trace(TraceReference)
     case argbest(ArgBest)
+    case diverged(RunReference)
     /// `max(selector.metric)`, `min(selector.metric)`: the extreme final value over the
     /// runs a selector (usually a pattern) matches.
     case extreme(MetricReference, largest: Bool)
@@ -64,6 +71,9 @@ indirect enum Expression: Sendable {
     /// Every `argbest` inside.
     var argbests: [ArgBest] { collect { if case .argbest(let argbest) = $0 { [argbest] } else { [] } } }
 
+    /// Every run named by `diverged(…)` inside.
+    var divergences: [RunReference] { collect { if case .diverged(let run) = $0 { [run] } else { [] } } }
+
     /// Every reference inside `max(…)` or `min(…)`, which may match several runs.
     var extremes: [MetricReference] { collect { if case .extreme(let reference, _) = $0 { [reference] } else { [] } } }
 
@@ -77,11 +87,20 @@ indirect enum Expression: Sendable {
     }
 }
 
-/// One `{expect}` line: two expressions and a comparison.
-struct Claim: Sendable {
-    var text: String
+/// One comparison of a claim: `left comparison right`.
+struct Comparison: Sendable {
     var left: Expression
     var comparison: String
     var right: Expression
+}
+
+/// One `{expect}` line: comparisons joined by `or`, of which at least one must hold
+/// (`rate/plain/learning_rate=1.val_accuracy < 0.2 or diverged(rate/plain/learning_rate=1) > 0`).
+struct Claim: Sendable {
+    var text: String
+    var alternatives: [Comparison]
     var location: SourceLocation
+
+    /// Every expression of the claim, left to right.
+    var expressions: [Expression] { alternatives.flatMap { [$0.left, $0.right] } }
 }

@@ -39,17 +39,26 @@ struct ExpressionParser {
 
     private var peek: String? { index < tokens.count ? tokens[index].text : nil }
 
-    /// A whole claim: `expression comparison expression`.
+    /// A whole claim: `expression comparison expression`, or several joined by `or`.
     mutating func claim(text: String) throws(Diagnostic) -> Claim {
+        var alternatives = [try comparison()]
+        while peek == "or" {
+            index += 1
+            alternatives.append(try comparison())
+        }
+        try end()
+        return Claim(text: text, alternatives: alternatives, location: location(0))
+    }
+
+    /// `expression comparison expression`.
+    private mutating func comparison() throws(Diagnostic) -> Comparison {
         let left = try sum()
         guard let comparison = peek, Self.comparisons.contains(comparison) else {
             throw Diagnostic(location(index), "expected a comparison (<, <=, >, >=) with spaces around it"
                              + (peek.map { ", found '\($0)'" } ?? " after the expression"))
         }
         index += 1
-        let right = try sum()
-        try end()
-        return Claim(text: text, left: left, comparison: comparison, right: right, location: location(0))
+        return Comparison(left: left, comparison: comparison, right: try sum())
     }
 
     /// A whole expression.
@@ -114,6 +123,12 @@ struct ExpressionParser {
                 result = token == "best" ? .best(reference) : .spread(reference)
             case "gradient", "activation": result = .trace(try trace(token, at: tokenIndex))
             case "max", "min": result = .extreme(try self.reference(), largest: token == "max")
+            case "diverged":
+                guard let selector = peek, selector != ")" else {
+                    throw Diagnostic(location(index), "diverged( needs a run, e.g. diverged(rate/plain/learning_rate=2)")
+                }
+                index += 1
+                result = .diverged(RunReference(selector: selector, location: location(tokenIndex)))
             case "argbest":
                 let reference = try self.reference()
                 try expect(",")
@@ -124,7 +139,7 @@ struct ExpressionParser {
                 index += 1
                 result = .argbest(ArgBest(reference: reference, key: key))
             default:
-                let names = ["best", "std", "abs", "max", "min", "gradient", "activation", "argbest"]
+                let names = ["best", "std", "abs", "max", "min", "gradient", "activation", "argbest", "diverged"]
                 throw Diagnostic(location(tokenIndex), "unknown function '\(token)'\(suggestion(for: token, in: names)); known: \(names.joined(separator: ", "))")
             }
             try expect(")")

@@ -201,8 +201,7 @@ enum Planner {
                 _ = check.resolve(model.selector)
             case .expect(let expect):
                 for claim in expect.claims {
-                    check.expression(claim.left)
-                    check.expression(claim.right)
+                    for expression in claim.expressions { check.expression(expression) }
                 }
             case .inlineValue(let value):
                 check.expression(value.expression)

@@ -34,7 +34,8 @@ struct ReferenceCheck {
         }
     }
 
-    /// Every reference of an expression: metrics of one run, traces, extremes and argbests.
+    /// Every reference of an expression: metrics of one run, traces, runs that may diverge,
+    /// extremes and argbests.
     mutating func expression(_ expression: Expression) {
         for reference in expression.references {
             let selected = one(reference.selector, reference.location)
@@ -47,6 +48,9 @@ struct ReferenceCheck {
             if let run = one(trace.selector, trace.location).first, let problem = Planner.traceProblem(trace, run) {
                 diagnostics.error(trace.location, problem)
             }
+        }
+        for run in expression.divergences {
+            _ = one(run.selector, run.location)
         }
         for reference in expression.extremes {
             metric(reference.metric, resolve(Selector(text: reference.selector, location: reference.location)), reference.location)

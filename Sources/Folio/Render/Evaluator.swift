@@ -24,6 +24,9 @@ struct Evaluator {
             guard let run = result(trace.selector) else { return .nan }
             return meanAndSpread(run.seeds.map { Self.traceValue(trace, $0) }).mean
         case .argbest(let argbest): return self.argbest(argbest)
+        case .diverged(let run):
+            guard let result = result(run.selector) else { return .nan }
+            return result.diverged ? 1 : 0
         case .extreme(let reference, let largest):
             let values = results.selecting([reference.selector]).map { $0.statistic(reference.metric, epoch: reference.epoch).mean }
                 .filter(\.isFinite)
@@ -77,19 +80,32 @@ struct Evaluator {
         return best?.swept ?? .nan
     }
 
-    /// Whether a claim holds, with both sides. A claim over a value that is not a finite
-    /// number (NaN from a diverged run, ±∞ from a division by zero) fails: a comparison with
-    /// infinity says nothing about a result.
-    func check(_ claim: Claim) -> (holds: Bool, left: Double, right: Double) {
-        let left = value(claim.left), right = value(claim.right)
-        guard left.isFinite && right.isFinite else { return (false, left, right) }
-        let holds: Bool
-        switch claim.comparison {
-        case "<": holds = left < right
-        case "<=": holds = left <= right
-        case ">": holds = left > right
-        default: holds = left >= right
+    /// Whether a claim holds (one of its comparisons does), with the values compared. A
+    /// comparison of a value that is not a finite number (NaN from a diverged run, ±∞ from a
+    /// division by zero) does not hold: a comparison with infinity says nothing about a result.
+    func check(_ claim: Claim) -> ClaimCheck {
+        let sides = claim.alternatives.map { (left: value($0.left), comparison: $0.comparison, right: value($0.right)) }
+        let holds = sides.contains { side in
+            guard side.left.isFinite && side.right.isFinite else { return false }
+            switch side.comparison {
+            case "<": return side.left < side.right
+            case "<=": return side.left <= side.right
+            case ">": return side.left > side.right
+            default: return side.left >= side.right
+            }
         }
-        return (holds, left, right)
+        return ClaimCheck(holds: holds, sides: sides)
+    }
+}
+
+/// A claim's verdict and the values its comparisons compared.
+struct ClaimCheck {
+    var holds: Bool
+    var sides: [(left: Double, comparison: String, right: Double)]
+
+    /// The comparisons with their values, `0.9012 > 0.8000`, joined by `or`.
+    var description: String {
+        sides.map { "\(NumberFormat.significant($0.left, 4)) \($0.comparison) \(NumberFormat.significant($0.right, 4))" }
+            .joined(separator: " or ")
     }
 }

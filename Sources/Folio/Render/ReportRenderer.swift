@@ -6,7 +6,7 @@ struct RenderedReport {
     var html: String
     /// SVG of each figure, in figure order.
     var figures: [String]
-    var claims: [(claim: Claim, holds: Bool, left: Double, right: Double)]
+    var claims: [(claim: Claim, check: ClaimCheck)]
 }
 
 /// Builds the HTML page: cmark renders the prose, and each directive's node is replaced by
@@ -22,7 +22,7 @@ struct ReportRenderer {
     /// Works cited, in order of first citation, and the year each is shown with.
     private var cited: [String] = []
     private var years: [String: String] = [:]
-    private var claims: [(claim: Claim, holds: Bool, left: Double, right: Double)] = []
+    private var claims: [(claim: Claim, check: ClaimCheck)] = []
 
     init(notebook: Notebook, results: [RunResult], previews: [String: DatasetPreview]) {
         self.notebook = notebook
@@ -321,9 +321,9 @@ struct ReportRenderer {
         let evaluator = Evaluator(results: results)
         var items: [HTML] = ["\n"]
         for claim in expect.claims {
-            let (holds, left, right) = evaluator.check(claim)
-            claims.append((claim, holds, left, right))
-            let sides = "(\(NumberFormat.significant(left, 4)) \(claim.comparison) \(NumberFormat.significant(right, 4)))"
+            let check = evaluator.check(claim), holds = check.holds
+            claims.append((claim, check))
+            let sides = "(\(check.description))"
             items.append(.tag("li", ["class": holds ? "pass" : "fail"],
                               .tag("span", ["class": "verdict"], .text(holds ? "✓ holds" : "✗ FAILS")), " ",
                               .tag("code", .text(claim.text)), " ", .tag("span", ["class": "sides"], .text(sides))) + "\n")

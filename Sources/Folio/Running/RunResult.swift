@@ -22,6 +22,10 @@ struct SeedRecord: Codable, Hashable, Sendable {
     var gradients: [GradientSample]?
     var testLoss: Double?
     var testAccuracy: Double?
+    /// `Engine.arithmetic` of the machine that trained the seed: other BLAS kernels round
+    /// differently, so results are comparable bit for bit only between equal arithmetic. Nil
+    /// in cache entries written before it was recorded.
+    var arithmetic: String?
 }
 
 /// A run's results over its seeds, with means and spreads for figures and claims.

@@ -169,7 +169,7 @@ final class Runner: @unchecked Sendable {
             seed: seed, epochs: history.epochs, divergence: history.divergence,
             steps: spec.record.steps ? recorder.steps : nil,
             activations: spec.record.activations != nil ? recorder.activations : nil,
-            gradients: spec.record.gradients ? recorder.gradients : nil)
+            gradients: spec.record.gradients ? recorder.gradients : nil, arithmetic: Engine.arithmetic)
         if let test, history.divergence == nil {
             let measured = trainer.evaluate(test)
             record.testLoss = measured.loss
