@@ -25,8 +25,18 @@ public enum Engine {
             "conv-stride-valid-sgd": "eb291c5b20f0020",
         ]
         // OpenBLAS 0.3.21 names AMD's Zen 4 "Haswell"; there its Haswell kernels computed
-        // Zen's bits (OPENBLAS_CORETYPE=ZEN and the default gave the same hashes).
-        return (version: "neuralnet-5", hashes: ["OpenBLAS Zen + AVX2": zen, "OpenBLAS Haswell + AVX2": zen])
+        // Zen's bits (OPENBLAS_CORETYPE=ZEN and the default gave the same hashes). Where the
+        // CPU reports AVX-512 BF16, it takes its Cooperlake kernels (AVX-512), which round
+        // the cases that reach sgemm at batch 16 differently.
+        var cooperlake = zen
+        cooperlake["dense-batchnorm-sgd"] = "1bf5f612186eee66"
+        cooperlake["dense-batchnorm-sgd-keeping-gradients"] = "1bf5f612186eee66"
+        cooperlake["conv-batchnorm-pool-adam"] = "3f24624ad2126b0b"
+        cooperlake["conv-conv-batchnorm-adam"] = "c659598ccad176b3"
+        cooperlake["conv-stride-valid-sgd"] = "e11276b467e60c37"
+        return (version: "neuralnet-5", hashes: [
+            "OpenBLAS Zen + AVX2": zen, "OpenBLAS Haswell + AVX2": zen, "OpenBLAS Cooperlake + AVX2": cooperlake,
+        ])
     }()
 
     /// The arithmetic that produced this machine's numbers: the BLAS library and the kernels
