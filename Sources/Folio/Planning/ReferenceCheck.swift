@@ -34,8 +34,8 @@ struct ReferenceCheck {
         }
     }
 
-    /// Every reference of an expression: metrics of one run, traces, runs that may diverge,
-    /// extremes and argbests.
+    /// Every reference of an expression: metrics of one run, traces, runs named by
+    /// `diverged(…)`, extremes and argbests.
     mutating func expression(_ expression: Expression) {
         for reference in expression.references {
             let selected = one(reference.selector, reference.location)
