@@ -99,13 +99,7 @@ import Testing
         ("diverged() > 0", "1:10: error: diverged( needs a run, e.g. diverged(rate/plain/learning_rate=2)"),
     ])
     func claimMistakes(_ text: String, _ message: String) {
-        var parser = ExpressionParser(text, at: Self.location)
-        do {
-            _ = try parser.claim(text: text)
-            Issue.record("'\(text)' parsed as a claim")
-        } catch {
-            #expect(error.description == "x.md:" + message)
-        }
+        #expect(Self.mistake(text) { parser throws(Diagnostic) in _ = try parser.claim(text: text) } == "x.md:" + message)
     }
 
     @Test(arguments: [
@@ -116,13 +110,17 @@ import Testing
         ("gradient(r, 1, x)", "1:16: error: the step in gradient(…) must be a whole number from 0"),
     ])
     func mistakes(_ text: String, _ message: String) {
-        var parser = ExpressionParser(text, at: Self.location)
-        #expect(throws: Diagnostic.self) { _ = try parser.expression() }
-        var again = ExpressionParser(text, at: Self.location)
+        #expect(Self.mistake(text) { parser throws(Diagnostic) in _ = try parser.expression() } == "x.md:" + message)
+    }
+
+    /// The error `parse` throws for `text`, nil when it parses.
+    static func mistake(_ text: String, _ parse: (inout ExpressionParser) throws(Diagnostic) -> Void) -> String? {
+        var parser = ExpressionParser(text, at: location)
         do {
-            _ = try again.expression()
+            try parse(&parser)
+            return nil
         } catch {
-            #expect(error.description == "x.md:" + message)
+            return error.description
         }
     }
 }
