@@ -51,13 +51,20 @@ public enum ResultsComparison {
         }
         let machines = ((old as? [String: Any])?["machine"] as? String, (current as? [String: Any])?["machine"] as? String)
         var skipped: String?
-        if machines.0 == nil || machines.0 != machines.1 {
-            skipped = "the committed results were computed with \(machines.0 ?? "an unrecorded BLAS"), these with \(machines.1 ?? "an unrecorded BLAS")"
+        // A mixed file's seeds name their own arithmetic, which two mixed files need not share.
+        if machines.0 == nil || machines.0 == ResultsFile.mixed || machines.0 != machines.1 {
+            skipped = "the committed results were computed with \(describe(machines.0)), these with \(describe(machines.1))"
         }
         var found: [String] = []
         compare(old, current, path: "", tolerance: tolerance, numbers: skipped == nil, &found)
         if found.count > limit { found = Array(found.prefix(limit)) + ["… and \(found.count - limit) more differences"] }
         return Outcome(differences: found, numbersSkipped: skipped)
+    }
+
+    /// A results file's `machine`, as the note says it.
+    private static func describe(_ machine: String?) -> String {
+        guard let machine else { return "an unrecorded BLAS" }
+        return machine == ResultsFile.mixed ? "several (each seed names its own)" : machine
     }
 
     private static func compare(_ old: Any, _ new: Any, path: String, tolerance: Double, numbers: Bool, _ found: inout [String]) {
