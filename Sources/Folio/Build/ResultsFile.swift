@@ -29,12 +29,13 @@ struct ResultsFile: Codable {
         self.notebook = notebook.name
         engine = Engine.version
         let machines = Set(results.flatMap(\.seeds).map { $0.arithmetic ?? Engine.arithmetic })
-        machine = machines.count > 1 ? Self.mixed : machines.first ?? Engine.arithmetic
+        let isMixed = machines.count > 1
+        machine = isMixed ? Self.mixed : machines.first ?? Engine.arithmetic
         runs = results.map { result in
             // One arithmetic is said once, at the top.
             let seeds = result.seeds.map { seed in
                 var seed = seed
-                seed.arithmetic = machines.count > 1 ? seed.arithmetic ?? Engine.arithmetic : nil
+                seed.arithmetic = isMixed ? seed.arithmetic ?? Engine.arithmetic : nil
                 return seed
             }
             return Run(name: result.name, experiment: result.run.experiment, spec: result.run.spec, keys: keys[result.name], seeds: seeds)
