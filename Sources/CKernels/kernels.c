@@ -1,9 +1,7 @@
 #include "kernels.h"
+#include "vectors.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define KERNEL static inline __attribute__((always_inline, target("avx2,fma")))
 
 int folio_kernels_available(void) {
     __builtin_cpu_init();
@@ -72,13 +70,6 @@ void folio_small_forward(int m, int n, int k, const float *x, int ldx, const flo
 }
 
 /* ---- Backward: dx = dy · wᵀ, g = xᵀ · dy, w −= rate · xᵀ · dy, in one pass over w ---- */
-
-/* Lanes 0+4, 1+5, 2+6, 3+7, then (0+4)+(2+6), (1+5)+(3+7), then their sum. */
-KERNEL float lane_sum(__m256 v) {
-    __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    __m128 quarter = _mm_add_ps(half, _mm_movehl_ps(half, half));
-    return _mm_cvtss_f32(_mm_add_ss(quarter, _mm_movehdup_ps(quarter)));
-}
 
 /* Eight columns of weight row i from `j` (the lanes in `mask`) for M batch rows. DX, GRADIENT
    and UPDATE say what to compute; all four are constants at every call, so the code for each

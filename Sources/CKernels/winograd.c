@@ -1,20 +1,27 @@
 #include "kernels.h"
 
-/* Winograd F(2×2, 3×3): the transforms around the 16 matrix products (see kernels.h).
-   Only additions, subtractions and multiplications by ½: no multiply-add is fused (the
-   functions are compiled for AVX2 without FMA where the CPU has it, and contraction is off), so
-   every value is the same on every machine and however the work is split. */
+/* Winograd F(2×2, 3×3) block by block (see kernels.h): the transforms, the products between
+   them, and the passes that run them over a block of images.
+
+   The transforms add, subtract and multiply by ½ only: no multiply-add is fused (they are
+   compiled for AVX2 without FMA, and contraction is off), so every value is the same on every
+   machine and however the work is split. The products use FMA, each element one chain in a
+   fixed order. */
+
+#include "vectors.h"
 
 #pragma clang fp contract(off)
 
 #if defined(__x86_64__)
-#define TRANSFORM __attribute__((target("avx2")))
-#else
-#define TRANSFORM
-#endif
 
+#define TRANSFORM __attribute__((target("avx2")))
+
+/* ---- Transforms ---- */
+
+/* The input tiles Bᵀ d B of images [first, end) of `padded` [batch, C, H″, W″] into `tiles`
+   [16, C, tileCount]. */
 TRANSFORM
-void folio_winograd_input(
+static void transform_input(
     int channels, int height, int width, const float *padded, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
     const int paddedWidth = folio_winograd_padded(width);
@@ -47,8 +54,10 @@ void folio_winograd_input(
         }
 }
 
+/* Images [first, end) of `output` [batch, F, H, W] from the products [16, F, tileCount]:
+   (Aᵀ m A) + bias[f] (no bias when `bias` is NULL). */
 TRANSFORM
-void folio_winograd_output(
+static void transform_output(
     int filters, int height, int width, const float *products, long tileCount, const float *bias, float *output,
     int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
@@ -79,8 +88,10 @@ void folio_winograd_output(
         }
 }
 
+/* The output gradient's tiles A dy Aᵀ (dy a tile's 2×2 gradient, zero past the edge) of images
+   [first, end) into `tiles` [16, F, tileCount]. */
 TRANSFORM
-void folio_winograd_gradient_tiles(
+static void transform_gradient(
     int filters, int height, int width, const float *outputGradient, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
     const long stride = folio_winograd_stride(filters, tileCount);
@@ -112,6 +123,7 @@ void folio_winograd_gradient_tiles(
         }
 }
 
+/* U = G g Gᵀ [16, F, C] of filters [first, end). */
 TRANSFORM
 void folio_winograd_filters(int filters, int channels, const float *weights, float *transformed, int first, int end) {
     const long stride = folio_winograd_stride(filters, channels);
@@ -135,11 +147,11 @@ void folio_winograd_filters(int filters, int channels, const float *weights, flo
         }
 }
 
+/* The weight gradient Gᵀ u G [F, C, 3, 3] from its transformed form [16, F, C]. */
 TRANSFORM
-void folio_winograd_filter_gradient(
-    int filters, int channels, const float *transformed, float *gradient, int first, int end) {
+static void transform_filter_gradient(int filters, int channels, const float *transformed, float *gradient) {
     const long stride = folio_winograd_stride(filters, channels);
-    for (int f = first; f < end; f++)
+    for (int f = 0; f < filters; f++)
         for (int c = 0; c < channels; c++) {
             const float *u = transformed + (long)f * channels + c;
             float h[3][4]; /* Gᵀ u: rows u0 + (u1 + u2)·½, (u1 − u2)·½, (u1 + u2)·½ + u3 */
@@ -158,3 +170,210 @@ void folio_winograd_filter_gradient(
             }
         }
 }
+
+/* ---- Products ---- */
+
+/* Columns [t, t + 8·V) of rows r0 … r0 + 5 of c = a · b (V = 1 or 2, a constant at every call):
+   c[r, t] = fma chain from zero over p = 0, …, k − 1 of a(r, p) · b[p, t], a(r, p) at
+   rows[r − r0][p · ps]. Only the first `valid` rows are stored. */
+KERNEL void product_block(
+    int V, const float *const rows[6], long ps, int k, const float *b, long ldb, float *c, long ldc, int valid) {
+    __m256 acc[6][2];
+    for (int i = 0; i < 6; i++)
+        for (int v = 0; v < V; v++) acc[i][v] = _mm256_setzero_ps();
+    for (int p = 0; p < k; p++) {
+        __m256 column[2];
+        for (int v = 0; v < V; v++) column[v] = _mm256_loadu_ps(b + (long)p * ldb + 8 * v);
+        for (int i = 0; i < 6; i++) {
+            const __m256 value = _mm256_broadcast_ss(rows[i] + (long)p * ps);
+            for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(value, column[v], acc[i][v]);
+        }
+    }
+    for (int i = 0; i < valid; i++)
+        for (int v = 0; v < V; v++) _mm256_storeu_ps(c + (long)i * ldc + 8 * v, acc[i][v]);
+}
+
+/* c [m, n] = a [m, k] · b [k, n] for n a multiple of 8, a(r, p) at a[r · rs + p · ps]; each
+   element as `product_block` says. Rows go six at a time (past m, the last row again, not
+   stored), so that each loaded column of b serves twelve multiply-adds. */
+__attribute__((target("avx2,fma")))
+static void product(int m, int n, int k, const float *a, long rs, long ps, const float *b, long ldb, float *c, long ldc) {
+    for (int r0 = 0; r0 < m; r0 += 6) {
+        const float *rows[6];
+        for (int i = 0; i < 6; i++) rows[i] = a + (long)(r0 + i < m ? r0 + i : m - 1) * rs;
+        const int valid = m - r0 < 6 ? m - r0 : 6;
+        int t = 0;
+        for (; t + 16 <= n; t += 16) product_block(2, rows, ps, k, b + t, ldb, c + (long)r0 * ldc + t, ldc, valid);
+        if (t < n) product_block(1, rows, ps, k, b + t, ldb, c + (long)r0 * ldc + t, ldc, valid);
+    }
+}
+
+/* g [m, n] = z [m, k] · vᵀ ([k, n] from v [n, k]) for k a multiple of 8: g[i, j] = lane_sum of
+   eight fma chains from zero, lane l over the p ≡ l (mod 8) in order, of z[i, p] · v[j, p].
+   Four rows of z against three of v at a time (past the end, the last again, not stored). */
+__attribute__((target("avx2,fma")))
+static void product_transposed(int m, int n, int k, const float *z, long ldz, const float *v, long ldv, float *g, long ldg) {
+    for (int i0 = 0; i0 < m; i0 += 4)
+        for (int j0 = 0; j0 < n; j0 += 3) {
+            const float *left[4], *right[3];
+            for (int i = 0; i < 4; i++) left[i] = z + (long)(i0 + i < m ? i0 + i : m - 1) * ldz;
+            for (int j = 0; j < 3; j++) right[j] = v + (long)(j0 + j < n ? j0 + j : n - 1) * ldv;
+            __m256 acc[4][3];
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 3; j++) acc[i][j] = _mm256_setzero_ps();
+            for (int p = 0; p < k; p += 8) {
+                __m256 columns[3];
+                for (int j = 0; j < 3; j++) columns[j] = _mm256_loadu_ps(right[j] + p);
+                for (int i = 0; i < 4; i++) {
+                    const __m256 row = _mm256_loadu_ps(left[i] + p);
+                    for (int j = 0; j < 3; j++) acc[i][j] = _mm256_fmadd_ps(row, columns[j], acc[i][j]);
+                }
+            }
+            for (int i = 0; i < 4 && i0 + i < m; i++)
+                for (int j = 0; j < 3 && j0 + j < n; j++) g[(long)(i0 + i) * ldg + j0 + j] = lane_sum(acc[i][j]);
+        }
+}
+
+/* s[i] = lane_sum of eight lanes of sums, lane l over the p ≡ l (mod 8) in order, of z[i, p], for
+   k a multiple of 8. */
+__attribute__((target("avx2,fma")))
+static void row_sums(int m, int k, const float *z, long ldz, float *s) {
+    for (int i = 0; i < m; i++) {
+        __m256 sum = _mm256_setzero_ps();
+        for (int p = 0; p < k; p += 8) sum = _mm256_add_ps(sum, _mm256_loadu_ps(z + (long)i * ldz + p));
+        s[i] = lane_sum(sum);
+    }
+}
+
+/* ---- Blocks ---- */
+
+/* Where a block's pieces are: its images, and the scratch space's parts. */
+typedef struct {
+    int first, count;      /* the block's first image and its number of images */
+    long tiles, columns;   /* its tiles, and those rounded up to 8 (the products' width) */
+    long row;              /* the tile matrices' row length */
+    float *padded;         /* the block's images padded, [count, C or F, H″, W″] */
+    float *narrow, *wide;  /* tile matrices [16, C, row] and [16, F, row] */
+    long narrowStride, wideStride;
+} Block;
+
+static Block block(int channels, int height, int width, int filters, int batch, float *scratch, int index) {
+    const int images = folio_winograd_block_images(height, width);
+    Block b;
+    b.first = index * images;
+    b.count = batch - b.first < images ? batch - b.first : images;
+    b.tiles = (long)b.count * ((height + 1) / 2) * ((width + 1) / 2);
+    b.columns = (b.tiles + 7) / 8 * 8;
+    b.row = folio_winograd_block_row(height, width);
+    const long planes = (long)images * (channels > filters ? channels : filters);
+    b.padded = scratch;
+    b.narrow = scratch + planes * folio_winograd_padded(height) * folio_winograd_padded(width);
+    b.narrowStride = folio_winograd_stride(channels, b.row);
+    b.wide = b.narrow + 16 * b.narrowStride;
+    b.wideStride = folio_winograd_stride(filters, b.row);
+    return b;
+}
+
+/* Zeros columns [tiles, columns) of a tile matrix's 16 × rows rows, which the transforms leave. */
+static void clear_tail(const Block *b, float *tiles, int rows, long stride) {
+    for (int x = 0; x < 16; x++)
+        for (int r = 0; r < rows; r++)
+            for (long t = b->tiles; t < b->columns; t++) tiles[x * stride + r * b->row + t] = 0;
+}
+
+/* The block's images of `images` [batch, rows, H, W] padded, then transformed into `tiles`. */
+static void transform_block(const Block *b, int rows, int height, int width, const float *images, float *tiles) {
+    const int ph = folio_winograd_padded(height), pw = folio_winograd_padded(width);
+    folio_pad_planes(rows, height, width, ph, pw, images + (long)b->first * rows * height * width, b->padded, 0, b->count);
+    transform_input(rows, height, width, b->padded, tiles, b->row, 0, b->count);
+}
+
+void folio_winograd_forward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *transformed,
+    const float *bias, float *output, float *scratch, int first, int end) {
+    const long filterStride = folio_winograd_stride(filters, channels);
+    for (int index = first; index < end; index++) {
+        const Block b = block(channels, height, width, filters, batch, scratch, index);
+        transform_block(&b, channels, height, width, input, b.narrow);
+        for (int x = 0; x < 16; x++) /* M[ξ] = U[ξ] · V[ξ]: [F, C] · [C, tiles] */
+            product(filters, (int)b.columns, channels, transformed + x * filterStride, channels, 1, b.narrow + x * b.narrowStride,
+                b.row, b.wide + x * b.wideStride, b.row);
+        transform_output(filters, height, width, b.wide, b.row, bias,
+            output + (long)b.first * filters * height * width, 0, b.count);
+    }
+}
+
+/* σ: where row or column a of a transformed filter goes when the filter is rotated by 180°. */
+static int rotated(int a) { return a == 0 || a == 3 ? 3 - a : a; }
+
+void folio_winograd_backward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *outputGradient,
+    const float *transformed, float *shares, float *inputGradient, float *scratch, int first, int end) {
+    const long filterStride = folio_winograd_stride(filters, channels);
+    const long plane = (long)height * width;
+    for (int index = first; index < end; index++) {
+        const Block b = block(channels, height, width, filters, batch, scratch, index);
+        float *share = shares + index * folio_winograd_share(filters, channels);
+        transform_block(&b, channels, height, width, input, b.narrow); /* V */
+        clear_tail(&b, b.narrow, channels, b.narrowStride);
+        transform_gradient(filters, height, width, outputGradient + (long)b.first * filters * plane, b.wide, b.row, 0, b.count);
+        clear_tail(&b, b.wide, filters, b.wideStride); /* Z */
+        for (int x = 0; x < 16; x++) /* Z[ξ] · V[ξ]ᵀ: [F, tiles] · [tiles, C] */
+            product_transposed(filters, channels, (int)b.columns, b.wide + x * b.wideStride, b.row,
+                b.narrow + x * b.narrowStride, b.row, share + x * filterStride, channels);
+        row_sums(filters, (int)b.columns, b.wide + 5 * b.wideStride, b.row, share + 16 * filterStride);
+        if (!inputGradient) continue;
+        transform_block(&b, filters, height, width, outputGradient, b.wide);
+        for (int x = 0; x < 16; x++) { /* [C, F] · [F, tiles]: the rotated filters, channels and filters swapped */
+            const int source = rotated(x / 4) * 4 + rotated(x % 4);
+            product(channels, (int)b.columns, filters, transformed + source * filterStride, 1, channels,
+                b.wide + x * b.wideStride, b.row, b.narrow + x * b.narrowStride, b.row);
+        }
+        transform_output(channels, height, width, b.narrow, b.row, NULL, inputGradient + (long)b.first * channels * plane, 0,
+            b.count);
+    }
+}
+
+void folio_winograd_gradients(
+    int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
+    float *biasGradient) {
+    const long filterStride = folio_winograd_stride(filters, channels), share = folio_winograd_share(filters, channels);
+    const long weights = 16 * filterStride;
+    for (long i = 0; i < weights; i++) transformed[i] = shares[i];
+    for (int f = 0; f < filters; f++) biasGradient[f] = shares[weights + f];
+    for (int index = 1; index < blocks; index++) {
+        const float *next = shares + index * share;
+        for (long i = 0; i < weights; i++) transformed[i] += next[i];
+        for (int f = 0; f < filters; f++) biasGradient[f] += next[weights + f];
+    }
+    transform_filter_gradient(filters, channels, transformed, weightGradient);
+}
+
+#else
+
+void folio_winograd_filters(int filters, int channels, const float *weights, float *transformed, int first, int end) {
+    (void)filters; (void)channels; (void)weights; (void)transformed; (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_winograd_forward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *transformed,
+    const float *bias, float *output, float *scratch, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)filters; (void)batch; (void)input; (void)transformed; (void)bias;
+    (void)output; (void)scratch; (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_winograd_backward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *outputGradient,
+    const float *transformed, float *shares, float *inputGradient, float *scratch, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)filters; (void)batch; (void)input; (void)outputGradient;
+    (void)transformed; (void)shares; (void)inputGradient; (void)scratch; (void)first; (void)end;
+    __builtin_trap();
+}
+void folio_winograd_gradients(
+    int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
+    float *biasGradient) {
+    (void)filters; (void)channels; (void)blocks; (void)shares; (void)transformed; (void)weightGradient; (void)biasGradient;
+    __builtin_trap();
+}
+
+#endif

@@ -6,8 +6,9 @@ public enum Engine {
     /// thread (Folio's `TrainingSchedule`). neuralnet-4: dense layers at batches of at most
     /// 4 rows and 3×3 convolutions over at most 3 channels compute through the engine's own
     /// kernels (`SmallProducts`, `DirectConvolution`). neuralnet-5: 3×3 convolutions over more
-    /// channels through Winograd's F(2×2, 3×3) (`WinogradConvolution`).
-    public static let version = "neuralnet-5"
+    /// channels through Winograd's F(2×2, 3×3) (`WinogradConvolution`). neuralnet-6: Winograd's
+    /// products are the engine's own, worked block by block (no longer sgemm's).
+    public static let version = "neuralnet-6"
 
     /// What this version's numbers hash to in `GoldenNumbersTests`, per arithmetic (see
     /// `arithmetic`): a change to the engine that moves them fails that test until `version`
@@ -21,7 +22,7 @@ public enum Engine {
             "dense-layernorm-dropout-momentum": "7d8df527b4167bcf",
             "dense-batchnorm-adam": "27ac3dfeb4676eba",
             "conv-batchnorm-pool-adam": "6b6531e94bb710a",
-            "conv-conv-batchnorm-adam": "9a1dea3dcdda832b",
+            "conv-conv-batchnorm-adam": "6f7b66bc95a54be6",
             "conv-stride-valid-sgd": "eb291c5b20f0020",
         ]
         // OpenBLAS 0.3.21 names AMD's Zen 4 "Haswell"; there its Haswell kernels computed
@@ -32,9 +33,9 @@ public enum Engine {
         cooperlake["dense-batchnorm-sgd"] = "1bf5f612186eee66"
         cooperlake["dense-batchnorm-sgd-keeping-gradients"] = "1bf5f612186eee66"
         cooperlake["conv-batchnorm-pool-adam"] = "3f24624ad2126b0b"
-        cooperlake["conv-conv-batchnorm-adam"] = "c659598ccad176b3"
+        cooperlake["conv-conv-batchnorm-adam"] = "d8d21149156eee88"
         cooperlake["conv-stride-valid-sgd"] = "e11276b467e60c37"
-        return (version: "neuralnet-5", hashes: [
+        return (version: "neuralnet-6", hashes: [
             "OpenBLAS Zen + AVX2": zen, "OpenBLAS Haswell + AVX2": zen, "OpenBLAS Cooperlake + AVX2": cooperlake,
         ])
     }()

@@ -126,8 +126,19 @@ import Testing
         }
     }
 
-    func gradientsMatchTheDefinition(channels: Int, height: Int, width: Int, method: Convolution.Method) {
-        let shape = FeatureShape(channels: channels, height: height, width: width), filters = 3, batch = 3
+    /// Winograd works the batch in blocks of a few images (about 100 tiles): here three blocks of
+    /// two 14×14 images, the last of one, with more filters and channels than its products take
+    /// at a time (six rows, four by three) and block widths past its sixteen-column steps.
+    @Test func gradientsMatchTheDefinitionOverSeveralBlocks() {
+        for method in Self.methods(channels: 7, kernel: 3, stride: 1, padding: .same) {
+            gradientsMatchTheDefinition(channels: 7, height: 14, width: 14, filters: 13, batch: 5, method: method)
+        }
+    }
+
+    func gradientsMatchTheDefinition(
+        channels: Int, height: Int, width: Int, filters: Int = 3, batch: Int = 3, method: Convolution.Method
+    ) {
+        let shape = FeatureShape(channels: channels, height: height, width: width)
         let layer = Convolution(inputShape: shape, filters: filters, kernel: 3, stride: 1, padding: .same, initializer: .he,
                                 generator: RandomGenerator(seed: 6), method: method)
         let input = randomMatrix(rows: batch, columns: shape.count, seed: 7, margin: 0)

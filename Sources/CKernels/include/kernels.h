@@ -66,17 +66,23 @@ void folio_conv3x3_weight_gradient(
 /// Winograd F(2×2, 3×3) for 3×3 convolutions at stride 1 with 'same' padding over many
 /// channels (`winograd.c`): each 2×2 block ("tile") of the output comes from the 4×4 block of
 /// the padded input around it, y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A, so that the 9·4 multiplications
-/// per tile and channel pair of the direct product become 16, done as 16 matrix products
-/// (one per position ξ = 4a + b of the 4×4 transformed tile) by the caller:
+/// per tile and channel pair of the direct product become 16, done as 16 matrix products (one
+/// per position ξ = 4a + b of the 4×4 transformed tile):
 ///   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1],
 ///   Aᵀ = [1 1 1 0; 0 1 −1 −1].
-/// An H×W image has ⌈H/2⌉·⌈W/2⌉ tiles, numbered row by row, image after image; a tile
-/// matrix holds, for each ξ, one row of `tileCount` values per channel: [16, channels,
-/// tileCount], the 16 matrices `folio_winograd_stride` values apart. Tiles past an odd edge
-/// read zeros and their outputs are dropped.
+/// An H×W image has ⌈H/2⌉·⌈W/2⌉ tiles, numbered row by row, image after image; tiles past an
+/// odd edge read zeros and their outputs are dropped. The transforms add, subtract and halve
+/// only (no multiply-add fused), so they give the same values on every machine.
+///
+/// The batch is worked through in blocks of `folio_winograd_block_images` images, each
+/// transformed, multiplied and transformed back while its tile matrices (a few hundred KiB)
+/// are in the core's cache: [16, rows, `folio_winograd_block_row`] each, the 16 matrices
+/// `folio_winograd_stride` values apart. The products are the engine's own (AVX2 and FMA):
+/// every product element is one chain of fused multiply-adds from zero over the summed index
+/// in order, so a block's values do not depend on which thread computes it, or with what.
 
 /// Rows (or columns) of a padded plane for a side of `size` pixels: one zero border before
-/// and enough after for whole tiles (the images are padded by `folio_pad_planes`).
+/// and enough after for whole tiles.
 static inline int folio_winograd_padded(int size) { return 2 * ((size + 1) / 2) + 2; }
 
 /// Values from one of a tile matrix's 16 matrices to the next: rows · tileCount rounded up to
@@ -86,30 +92,63 @@ static inline long folio_winograd_stride(int rows, long tileCount) {
     return ((long)rows * tileCount + 1023) / 1024 * 1024 + 16;
 }
 
-/// The input tiles Bᵀ d B of images [first, end) of `padded` into `tiles` [16, C, tileCount].
-void folio_winograd_input(
-    int channels, int height, int width, const float *padded, float *tiles, long tileCount, int first, int end);
+/// Images per block: as many as make about 100 tiles, at least one.
+static inline int folio_winograd_block_images(int height, int width) {
+    const int tiles = (height + 1) / 2 * ((width + 1) / 2);
+    return tiles >= 100 ? 1 : 100 / tiles;
+}
 
-/// Images [first, end) of `output` [batch, F, H, W] from the products [16, F, tileCount]:
-/// (Aᵀ m A) + bias[f] (no bias when `bias` is NULL).
-void folio_winograd_output(
-    int filters, int height, int width, const float *products, long tileCount, const float *bias, float *output,
-    int first, int end);
+/// A block's tiles rounded up to a multiple of 8: the length of a row of its tile matrices.
+static inline long folio_winograd_block_row(int height, int width) {
+    const long tiles = (long)((height + 1) / 2 * ((width + 1) / 2)) * folio_winograd_block_images(height, width);
+    return (tiles + 7) / 8 * 8;
+}
 
-/// The output gradient's tiles A dy Aᵀ (dy a tile's 2×2 gradient, zero past the edge) of
-/// images [first, end) into `tiles` [16, F, tileCount]: the weight gradient's transformed
-/// tiles are their products with the input tiles, summed over the tiles.
-void folio_winograd_gradient_tiles(
-    int filters, int height, int width, const float *outputGradient, float *tiles, long tileCount, int first, int end);
+/// Floats of the scratch space one thread works a block in: the padded images and two tile
+/// matrices, one over C rows and one over F.
+static inline long folio_winograd_scratch(int channels, int height, int width, int filters) {
+    const long row = folio_winograd_block_row(height, width);
+    const long planes = (long)folio_winograd_block_images(height, width) * (channels > filters ? channels : filters);
+    return planes * folio_winograd_padded(height) * folio_winograd_padded(width)
+        + 16 * (folio_winograd_stride(channels, row) + folio_winograd_stride(filters, row));
+}
+
+/// Floats of a block's share of the gradients (`folio_winograd_backward`): the transformed
+/// weight gradient [16, F, C] (16 matrices `folio_winograd_stride(F, C)` apart), then the bias
+/// gradient [F], rounded up to a multiple of 16.
+static inline long folio_winograd_share(int filters, int channels) {
+    return (16 * folio_winograd_stride(filters, channels) + filters + 15) / 16 * 16;
+}
 
 /// The transformed filters G g Gᵀ of filters [first, end) of `weights` [F, C, 3, 3] into
-/// `transformed` [16, F, C].
+/// `transformed` [16, F, C] (16 matrices `folio_winograd_stride(F, C)` apart).
 void folio_winograd_filters(int filters, int channels, const float *weights, float *transformed, int first, int end);
 
-/// The weight gradient Gᵀ u G [F, C, 3, 3] of filters [first, end) from its transformed form
-/// `transformed` [16, F, C].
-void folio_winograd_filter_gradient(
-    int filters, int channels, const float *transformed, float *gradient, int first, int end);
+/// Blocks [first, end) of the forward pass: output [batch, F, H, W] = the convolution of
+/// `input` [batch, C, H, W] with the filters `transformed` by `folio_winograd_filters`, plus
+/// `bias`. `scratch` holds `folio_winograd_scratch` floats, one thread's own.
+void folio_winograd_forward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *transformed,
+    const float *bias, float *output, float *scratch, int first, int end);
+
+/// Blocks [first, end) of the backward pass, from the forward pass's input and the output
+/// gradient: each block's share of the transformed weight gradient Σ Z · Vᵀ (Z = A dy Aᵀ the
+/// output gradient's tiles, V = Bᵀ d B the input's; each element eight lanes of fma chains, lane
+/// l over the tiles ≡ l (mod 8) in order, summed as `lane_sum`) and of the bias gradient (the
+/// sum of Z at ξ = 5, eight lanes of sums likewise) into `shares` [blocks,
+/// `folio_winograd_share`]; and, unless `inputGradient` is NULL, the input gradient of the
+/// block's images: the forward transform over the output gradient, with the filters rotated by
+/// 180° and channels and filters swapped.
+void folio_winograd_backward(
+    int channels, int height, int width, int filters, int batch, const float *input, const float *outputGradient,
+    const float *transformed, float *shares, float *inputGradient, float *scratch, int first, int end);
+
+/// The weight gradient [F, C, 3, 3] and bias gradient [F] from the blocks' shares: summed block
+/// after block in order, then the weight gradient Gᵀ u G. `transformed` is scratch for 16
+/// matrices `folio_winograd_stride(F, C)` apart.
+void folio_winograd_gradients(
+    int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
+    float *biasGradient);
 
 /// Batch normalization (optional), ReLU and 2×2 max pooling over a convolution's output
 /// [batch, C, H, W] with even H and W, as one pass each way (`rectified_pooling.c`), over the

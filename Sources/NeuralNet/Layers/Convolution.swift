@@ -156,7 +156,7 @@ public final class Convolution: Layer {
         inputGradient.resize(rows: batch)
         if let winograd {
             winograd.backward(
-                outputGradient: outputGradient, weightGradient: weight.gradient, biasGradient: bias.gradient,
+                input: input, outputGradient: outputGradient, weightGradient: weight.gradient, biasGradient: bias.gradient,
                 inputGradient: needsInputGradient ? inputGradient : nil)
             return inputGradient
         }
