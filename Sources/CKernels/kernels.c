@@ -8,11 +8,6 @@ int folio_kernels_available(void) {
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-/* Lanes [0, count) of a vector are loaded and stored; the others read as 0 and are not written. */
-KERNEL __m256i lanes(int count) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
 /* Loads eight values, or when `masked` the lanes in `mask` (the others read as 0). */
 KERNEL __m256 load(const float *p, __m256i mask, int masked) {
     return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);

@@ -18,6 +18,30 @@
 
 /* ---- Transforms ---- */
 
+/* The transforms run over eight tiles of a row of tiles at a time (fewer at its end, the
+   lanes past it neither read nor written), each lane computing what one tile's scalar
+   expressions would: the same operations in the same order. */
+
+/* The even- and odd-numbered of the sixteen values lo, hi: lanes 0, 2, …, 14 and 1, 3, …, 15. */
+VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
+    const __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
+    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
+}
+
+/* The sixteen values p0 q0 p1 q1 … p7 q7 into [first, first + count) of `row`, count ≤ 16. */
+VECTOR void interleave(__m256 p, __m256 q, float *row, int count) {
+    const __m256 lo = _mm256_unpacklo_ps(p, q), hi = _mm256_unpackhi_ps(p, q);
+    _mm256_maskstore_ps(row, lanes(count), _mm256_permute2f128_ps(lo, hi, 0x20));
+    _mm256_maskstore_ps(row + 8, lanes(count - 8), _mm256_permute2f128_ps(lo, hi, 0x31));
+}
+
+/* The values at x, x + 2, … (even) and x + 1, x + 3, … (odd) of a row for eight tiles, of the
+   `count` values [x, x + count) there are (the others 0). */
+VECTOR void columns_of(const float *row, int count, __m256 *even, __m256 *odd) {
+    deinterleave(_mm256_maskload_ps(row, lanes(count)), _mm256_maskload_ps(row + 8, lanes(count - 8)), even, odd);
+}
+
 /* The input tiles Bᵀ d B of images [first, end) of `padded` [batch, C, H″, W″] into `tiles`
    [16, C, tileCount]. */
 TRANSFORM
@@ -30,24 +54,34 @@ static void transform_input(
         for (int c = 0; c < channels; c++) {
             const float *plane = padded + ((long)n * channels + c) * paddedPlane;
             for (int ty = 0; ty < rows; ty++) {
-                const float *r0 = plane + (long)(2 * ty) * paddedWidth, *r1 = r0 + paddedWidth, *r2 = r1 + paddedWidth,
-                            *r3 = r2 + paddedWidth;
+                const float *r = plane + (long)(2 * ty) * paddedWidth;
                 float *out = tiles + (long)c * tileCount + ((long)n * rows + ty) * columns;
-                for (int tx = 0; tx < columns; tx++) {
-                    const int x = 2 * tx;
-                    float t[4][4]; /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3 */
-                    for (int j = 0; j < 4; j++) {
-                        t[0][j] = r0[x + j] - r2[x + j];
-                        t[1][j] = r1[x + j] + r2[x + j];
-                        t[2][j] = r2[x + j] - r1[x + j];
-                        t[3][j] = r1[x + j] - r3[x + j];
+                for (int tx = 0; tx < columns; tx += 8) {
+                    /* Tile tx reads columns 2·tx … 2·tx + 3 of four rows d0 … d3: for eight tiles,
+                       the even and odd columns from 2·tx (e, o) and from 2·tx + 2 (e′, o′). */
+                    const int x = 2 * tx, count = columns - tx < 8 ? columns - tx : 8, values = 2 * count;
+                    __m256 e[4], o[4], e1[4], o1[4];
+                    for (int i = 0; i < 4; i++) {
+                        columns_of(r + (long)i * paddedWidth + x, values, &e[i], &o[i]);
+                        columns_of(r + (long)i * paddedWidth + x + 2, values, &e1[i], &o1[i]);
                     }
+                    /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3, at each of the four columns */
+                    __m256 t[4][4]; /* [a][j]: row a at column 2·tx + j */
+                    const __m256 *at[4] = {e, o, e1, o1};
+                    for (int j = 0; j < 4; j++) {
+                        const __m256 *d = at[j];
+                        t[0][j] = _mm256_sub_ps(d[0], d[2]);
+                        t[1][j] = _mm256_add_ps(d[1], d[2]);
+                        t[2][j] = _mm256_sub_ps(d[2], d[1]);
+                        t[3][j] = _mm256_sub_ps(d[1], d[3]);
+                    }
+                    const __m256i mask = lanes(count);
                     for (int a = 0; a < 4; a++) { /* (Bᵀ d) B: the same on the columns */
-                        float *o = out + (long)(4 * a) * stride + tx;
-                        o[0] = t[a][0] - t[a][2];
-                        o[stride] = t[a][1] + t[a][2];
-                        o[2 * stride] = t[a][2] - t[a][1];
-                        o[3 * stride] = t[a][1] - t[a][3];
+                        float *target = out + (long)(4 * a) * stride + tx;
+                        _mm256_maskstore_ps(target, mask, _mm256_sub_ps(t[a][0], t[a][2]));
+                        _mm256_maskstore_ps(target + stride, mask, _mm256_add_ps(t[a][1], t[a][2]));
+                        _mm256_maskstore_ps(target + 2 * stride, mask, _mm256_sub_ps(t[a][2], t[a][1]));
+                        _mm256_maskstore_ps(target + 3 * stride, mask, _mm256_sub_ps(t[a][1], t[a][3]));
                     }
                 }
             }
@@ -65,23 +99,27 @@ static void transform_output(
     for (int n = first; n < end; n++)
         for (int f = 0; f < filters; f++) {
             float *plane = output + ((long)n * filters + f) * height * width;
-            const float b = bias ? bias[f] : 0;
+            const __m256 b = _mm256_set1_ps(bias ? bias[f] : 0);
             for (int ty = 0; ty < rows; ty++) {
                 const float *m = products + (long)f * tileCount + ((long)n * rows + ty) * columns;
                 const int y = 2 * ty;
-                for (int tx = 0; tx < columns; tx++) {
-                    float s[2][4]; /* Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3 */
+                for (int tx = 0; tx < columns; tx += 8) {
+                    const int count = columns - tx < 8 ? columns - tx : 8;
+                    const __m256i mask = lanes(count);
+                    __m256 s[2][4]; /* Aᵀ m: rows m0 + m1 + m2, m1 − m2 − m3 */
                     for (int j = 0; j < 4; j++) {
-                        const float m0 = m[(long)j * stride + tx], m1 = m[(long)(4 + j) * stride + tx],
-                                    m2 = m[(long)(8 + j) * stride + tx], m3 = m[(long)(12 + j) * stride + tx];
-                        s[0][j] = m0 + m1 + m2;
-                        s[1][j] = m1 - m2 - m3;
+                        const __m256 m0 = _mm256_maskload_ps(m + (long)j * stride + tx, mask),
+                                     m1 = _mm256_maskload_ps(m + (long)(4 + j) * stride + tx, mask),
+                                     m2 = _mm256_maskload_ps(m + (long)(8 + j) * stride + tx, mask),
+                                     m3 = _mm256_maskload_ps(m + (long)(12 + j) * stride + tx, mask);
+                        s[0][j] = _mm256_add_ps(_mm256_add_ps(m0, m1), m2);
+                        s[1][j] = _mm256_sub_ps(_mm256_sub_ps(m1, m2), m3);
                     }
-                    const int x = 2 * tx;
+                    const int x = 2 * tx, values = width - x < 2 * count ? width - x : 2 * count;
                     for (int i = 0; i < 2 && y + i < height; i++) { /* (Aᵀ m) A, plus the bias */
-                        float *row = plane + (long)(y + i) * width;
-                        row[x] = (s[i][0] + s[i][1] + s[i][2]) + b;
-                        if (x + 1 < width) row[x + 1] = (s[i][1] - s[i][2] - s[i][3]) + b;
+                        const __m256 left = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s[i][0], s[i][1]), s[i][2]), b);
+                        const __m256 right = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
+                        interleave(left, right, plane + (long)(y + i) * width + x, values);
                     }
                 }
             }
@@ -95,28 +133,31 @@ static void transform_gradient(
     int filters, int height, int width, const float *outputGradient, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
     const long stride = folio_winograd_stride(filters, tileCount);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
     for (int n = first; n < end; n++)
         for (int f = 0; f < filters; f++) {
             const float *plane = outputGradient + ((long)n * filters + f) * height * width;
             for (int ty = 0; ty < rows; ty++) {
-                const int y = 2 * ty;
+                const int y = 2 * ty, below = y + 1 < height;
                 float *out = tiles + (long)f * tileCount + ((long)n * rows + ty) * columns;
-                for (int tx = 0; tx < columns; tx++) {
-                    const int x = 2 * tx;
-                    /* The tile's 2×2 output gradient, zero past the image's edge. */
-                    const int right = x + 1 < width, below = y + 1 < height;
-                    const float p = plane[(long)y * width + x], q = right ? plane[(long)y * width + x + 1] : 0;
-                    const float r = below ? plane[(long)(y + 1) * width + x] : 0;
-                    const float s = below && right ? plane[(long)(y + 1) * width + x + 1] : 0;
+                for (int tx = 0; tx < columns; tx += 8) {
+                    const int count = columns - tx < 8 ? columns - tx : 8, x = 2 * tx;
+                    const int values = width - x < 2 * count ? width - x : 2 * count;
+                    /* The tiles' 2×2 output gradients [p q; r s], zero past the image's edge. */
+                    __m256 p, q, r = _mm256_setzero_ps(), s = _mm256_setzero_ps();
+                    columns_of(plane + (long)y * width + x, values, &p, &q);
+                    if (below) columns_of(plane + (long)(y + 1) * width + x, values, &r, &s);
                     /* A g: rows [p, q], [p + r, q + s], [p − r, q − s], [−r, −s]; then each row [u, v]
                        times Aᵀ: [u, u + v, u − v, −v]. */
-                    const float u[4] = {p, p + r, p - r, -r}, v[4] = {q, q + s, q - s, -s};
+                    const __m256 u[4] = {p, _mm256_add_ps(p, r), _mm256_sub_ps(p, r), _mm256_xor_ps(r, sign)};
+                    const __m256 v[4] = {q, _mm256_add_ps(q, s), _mm256_sub_ps(q, s), _mm256_xor_ps(s, sign)};
+                    const __m256i mask = lanes(count);
                     for (int a = 0; a < 4; a++) {
-                        float *o = out + (long)(4 * a) * stride + tx;
-                        o[0] = u[a];
-                        o[stride] = u[a] + v[a];
-                        o[2 * stride] = u[a] - v[a];
-                        o[3 * stride] = -v[a];
+                        float *target = out + (long)(4 * a) * stride + tx;
+                        _mm256_maskstore_ps(target, mask, u[a]);
+                        _mm256_maskstore_ps(target + stride, mask, _mm256_add_ps(u[a], v[a]));
+                        _mm256_maskstore_ps(target + 2 * stride, mask, _mm256_sub_ps(u[a], v[a]));
+                        _mm256_maskstore_ps(target + 3 * stride, mask, _mm256_xor_ps(v[a], sign));
                     }
                 }
             }
