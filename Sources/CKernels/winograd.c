@@ -18,9 +18,15 @@
 
 /* ---- Transforms ---- */
 
-/* The transforms run over eight tiles of a row of tiles at a time (fewer at its end, the
-   lanes past it neither read nor written), each lane computing what one tile's scalar
-   expressions would: the same operations in the same order. */
+/* The transforms run over eight tiles of a row of tiles at a time, each lane computing what
+   one tile's scalar expressions would: the same operations in the same order. At a row's end
+   the lanes past its last tile read zeros, and their values are stored all the same (a masked
+   store is slow on many CPUs): over tiles the loop writes again later, or into the 8 columns a
+   block's tile matrices have past its last tile (`folio_winograd_block_row`). Output rows of
+   at most eight tiles are stored likewise, over the next row (which the loop writes later),
+   unless sixteen values would pass the end of the range's images; wider rows are written in
+   two or more pieces, the second row of a pair after the first's, so their last piece is
+   stored masked. */
 
 /* The even- and odd-numbered of the sixteen values lo, hi: lanes 0, 2, …, 14 and 1, 3, …, 15. */
 VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
@@ -29,11 +35,18 @@ VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-/* The sixteen values p0 q0 p1 q1 … p7 q7 into [first, first + count) of `row`, count ≤ 16. */
-VECTOR void interleave(__m256 p, __m256 q, float *row, int count) {
+/* The sixteen values p0 q0 p1 q1 … p7 q7 into `row`: all of them, or when `masked` the first
+   `count` only. */
+VECTOR void interleave(__m256 p, __m256 q, float *row, int count, int masked) {
     const __m256 lo = _mm256_unpacklo_ps(p, q), hi = _mm256_unpackhi_ps(p, q);
-    _mm256_maskstore_ps(row, lanes(count), _mm256_permute2f128_ps(lo, hi, 0x20));
-    _mm256_maskstore_ps(row + 8, lanes(count - 8), _mm256_permute2f128_ps(lo, hi, 0x31));
+    const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
+    if (masked) {
+        _mm256_maskstore_ps(row, lanes(count), first);
+        _mm256_maskstore_ps(row + 8, lanes(count - 8), second);
+    } else {
+        _mm256_storeu_ps(row, first);
+        _mm256_storeu_ps(row + 8, second);
+    }
 }
 
 /* The values at x, x + 2, … (even) and x + 1, x + 3, … (odd) of a row for eight tiles, of the
@@ -75,13 +88,12 @@ static void transform_input(
                         t[2][j] = _mm256_sub_ps(d[2], d[1]);
                         t[3][j] = _mm256_sub_ps(d[1], d[3]);
                     }
-                    const __m256i mask = lanes(count);
                     for (int a = 0; a < 4; a++) { /* (Bᵀ d) B: the same on the columns */
                         float *target = out + (long)(4 * a) * stride + tx;
-                        _mm256_maskstore_ps(target, mask, _mm256_sub_ps(t[a][0], t[a][2]));
-                        _mm256_maskstore_ps(target + stride, mask, _mm256_add_ps(t[a][1], t[a][2]));
-                        _mm256_maskstore_ps(target + 2 * stride, mask, _mm256_sub_ps(t[a][2], t[a][1]));
-                        _mm256_maskstore_ps(target + 3 * stride, mask, _mm256_sub_ps(t[a][1], t[a][3]));
+                        _mm256_storeu_ps(target, _mm256_sub_ps(t[a][0], t[a][2]));
+                        _mm256_storeu_ps(target + stride, _mm256_add_ps(t[a][1], t[a][2]));
+                        _mm256_storeu_ps(target + 2 * stride, _mm256_sub_ps(t[a][2], t[a][1]));
+                        _mm256_storeu_ps(target + 3 * stride, _mm256_sub_ps(t[a][1], t[a][3]));
                     }
                 }
             }
@@ -96,6 +108,7 @@ static void transform_output(
     int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
     const long stride = folio_winograd_stride(filters, tileCount);
+    const float *limit = output + (long)end * filters * height * width; /* the end of the range's images */
     for (int n = first; n < end; n++)
         for (int f = 0; f < filters; f++) {
             float *plane = output + ((long)n * filters + f) * height * width;
@@ -119,7 +132,8 @@ static void transform_output(
                     for (int i = 0; i < 2 && y + i < height; i++) { /* (Aᵀ m) A, plus the bias */
                         const __m256 left = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(s[i][0], s[i][1]), s[i][2]), b);
                         const __m256 right = _mm256_add_ps(_mm256_sub_ps(_mm256_sub_ps(s[i][1], s[i][2]), s[i][3]), b);
-                        interleave(left, right, plane + (long)(y + i) * width + x, values);
+                        float *target = plane + (long)(y + i) * width + x;
+                        interleave(left, right, target, values, values < 16 && (columns > 8 || target + 16 > limit));
                     }
                 }
             }
@@ -151,13 +165,12 @@ static void transform_gradient(
                        times Aᵀ: [u, u + v, u − v, −v]. */
                     const __m256 u[4] = {p, _mm256_add_ps(p, r), _mm256_sub_ps(p, r), _mm256_xor_ps(r, sign)};
                     const __m256 v[4] = {q, _mm256_add_ps(q, s), _mm256_sub_ps(q, s), _mm256_xor_ps(s, sign)};
-                    const __m256i mask = lanes(count);
                     for (int a = 0; a < 4; a++) {
                         float *target = out + (long)(4 * a) * stride + tx;
-                        _mm256_maskstore_ps(target, mask, u[a]);
-                        _mm256_maskstore_ps(target + stride, mask, _mm256_add_ps(u[a], v[a]));
-                        _mm256_maskstore_ps(target + 2 * stride, mask, _mm256_sub_ps(u[a], v[a]));
-                        _mm256_maskstore_ps(target + 3 * stride, mask, _mm256_xor_ps(v[a], sign));
+                        _mm256_storeu_ps(target, u[a]);
+                        _mm256_storeu_ps(target + stride, _mm256_add_ps(u[a], v[a]));
+                        _mm256_storeu_ps(target + 2 * stride, _mm256_sub_ps(u[a], v[a]));
+                        _mm256_storeu_ps(target + 3 * stride, _mm256_xor_ps(v[a], sign));
                     }
                 }
             }

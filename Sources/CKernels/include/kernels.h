@@ -98,10 +98,11 @@ static inline int folio_winograd_block_images(int height, int width) {
     return tiles >= 100 ? 1 : 100 / tiles;
 }
 
-/// A block's tiles rounded up to a multiple of 8: the length of a row of its tile matrices.
+/// The length of a row of a block's tile matrices: its tiles rounded up to a multiple of 8 (the
+/// products' width), and 8 more, which the transforms may write past the last tile.
 static inline long folio_winograd_block_row(int height, int width) {
     const long tiles = (long)((height + 1) / 2 * ((width + 1) / 2)) * folio_winograd_block_images(height, width);
-    return (tiles + 7) / 8 * 8;
+    return (tiles + 7) / 8 * 8 + 8;
 }
 
 /// Floats of the scratch space one thread works a block in: the padded images and two tile
