@@ -33,11 +33,11 @@ VECTOR void deinterleave(const float *p, __m256 *even, __m256 *odd) {
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
 }
 
-/* even₀ odd₀ even₁ odd₁ … to the `cells` (at most 16) values at p. */
-VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells) {
+/* even₀ odd₀ even₁ odd₁ … to the `cells` (at most 16) values at p; all 16 unless `masked`. */
+VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells, int masked) {
     const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
     const __m256 first = _mm256_permute2f128_ps(low, high, 0x20), second = _mm256_permute2f128_ps(low, high, 0x31);
-    if (cells == 16) {
+    if (cells == 16 || !masked) {
         _mm256_storeu_ps(p, first);
         _mm256_storeu_ps(p + 8, second);
     } else {
@@ -49,23 +49,30 @@ VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells) {
 /* `larger` lane by lane. */
 VECTOR __m256 larger8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256_cmp_ps(y, x, _CMP_GE_OQ)); }
 
+/* Row ends are stored as whole vectors (a masked store is slow on AMD's cores): the lanes past
+   the row land on the rows the loop over pairs writes later, in order, unless they would pass
+   `limit`, the end of what the call writes, where the store is masked. */
+
 /* One output row of the pooling from the ReLU's output of its two input rows (`top`, `bottom`,
    readable 16 values past the pair). */
-VECTOR void pool_row(int outputs, const float *top, const float *bottom, float *row) {
+VECTOR void pool_row(int outputs, const float *top, const float *bottom, float *row, const float *limit) {
     for (int o = 0; o < outputs; o += 8) {
         __m256 topLeft, topRight, bottomLeft, bottomRight;
         deinterleave(top + 2 * o, &topLeft, &topRight);
         deinterleave(bottom + 2 * o, &bottomLeft, &bottomRight);
         const __m256 maximum = larger8(larger8(topLeft, topRight), larger8(bottomLeft, bottomRight));
-        if (o + 8 <= outputs) _mm256_storeu_ps(row + o, maximum);
+        if (o + 8 <= outputs || row + o + 8 <= limit) _mm256_storeu_ps(row + o, maximum);
         else _mm256_maskstore_ps(row + o, lanes(outputs - o), maximum);
     }
 }
 
 /* The gradient of one row pair's cells (`dTop`, `dBottom`) from the row's maxima and their
-   gradient `dy`, and the ReLU's output of the pair. */
+   gradient `dy`, and the ReLU's output of the pair. The top row's end is masked where the row
+   takes more than one step (its lanes past the end would fall on the bottom row's start,
+   already written). */
 VECTOR void route_row(
-    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom) {
+    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom,
+    const float *limit) {
     const __m256 zero = _mm256_setzero_ps();
     for (int o = 0; o < outputs; o += 8) {
         const int full = o + 8 <= outputs;
@@ -81,20 +88,23 @@ VECTOR void route_row(
             remaining = _mm256_andnot_ps(first, remaining);
         }
         const int cells = full ? 16 : 2 * (outputs - o);
-        interleave(taken[0], taken[1], dTop + 2 * o, cells);
-        interleave(taken[2], taken[3], dBottom + 2 * o, cells);
+        interleave(taken[0], taken[1], dTop + 2 * o, cells, outputs > 8 || dTop + 2 * o + 16 > limit);
+        interleave(taken[2], taken[3], dBottom + 2 * o, cells, dBottom + 2 * o + 16 > limit);
     }
 }
 
 #else
 
-static void pool_row(int outputs, const float *top, const float *bottom, float *row) {
+static void pool_row(int outputs, const float *top, const float *bottom, float *row, const float *limit) {
+    (void)limit;
     for (int o = 0; o < outputs; o++)
         row[o] = larger(larger(top[2 * o], top[2 * o + 1]), larger(bottom[2 * o], bottom[2 * o + 1]));
 }
 
 static void route_row(
-    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom) {
+    int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom,
+    const float *limit) {
+    (void)limit;
     for (int o = 0; o < outputs; o++) {
         const float cell[4] = {top[2 * o], top[2 * o + 1], bottom[2 * o], bottom[2 * o + 1]};
         float remaining = dy[o], taken[4];
@@ -146,7 +156,7 @@ void folio_relu_pool_forward(
         const int c = pair / rows % channels;
         if (gain) rectify(1, count, input + offset, normalized + offset, center[c], scale[c], gain, gain[c], shift[c], rectified);
         else rectify(1, count, input + offset, 0, 0, 0, 0, 0, 0, rectified);
-        pool_row(outputs, rectified, rectified + width, output + (long)pair * outputs);
+        pool_row(outputs, rectified, rectified + width, output + (long)pair * outputs, output + (long)end * outputs);
     }
 }
 
@@ -163,6 +173,6 @@ void folio_relu_pool_backward(
         if (gain) rectify(0, count, source + offset, 0, 0, 0, gain, gain[c], shift[c], rectified);
         else rectify(0, count, source + offset, 0, 0, 0, 0, 0, 0, rectified);
         route_row(outputs, rectified, rectified + width, output + (long)pair * outputs, outputGradient + (long)pair * outputs,
-                  gradient + offset, gradient + offset + width);
+                  gradient + offset, gradient + offset + width, gradient + 2L * end * width);
     }
 }
