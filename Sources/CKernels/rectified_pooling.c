@@ -1,4 +1,5 @@
 #include "kernels.h"
+#include "vectors.h"
 
 /* Batch normalization, ReLU and 2×2 max pooling over row pairs (see kernels.h): the
    element-wise parts in plain C that the compiler vectorizes, the pooling's rows with AVX2 on
@@ -19,31 +20,9 @@ static inline float larger(float x, float y) { return y >= x ? y : x; }
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-#define VECTOR static inline __attribute__((always_inline, target("avx2")))
-
-/* Lanes [0, count) of a vector are loaded and stored; the others read as 0 and are not written. */
-VECTOR __m256i lanes(int count) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
 /* The even and the odd of the 16 values at p. */
-VECTOR void deinterleave(const float *p, __m256 *even, __m256 *odd) {
-    const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
-    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xd8));
-    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xdd)), 0xd8));
-}
-
-/* even₀ odd₀ even₁ odd₁ … to the `cells` (at most 16) values at p; all 16 unless `masked`. */
-VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells, int masked) {
-    const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
-    const __m256 first = _mm256_permute2f128_ps(low, high, 0x20), second = _mm256_permute2f128_ps(low, high, 0x31);
-    if (cells == 16 || !masked) {
-        _mm256_storeu_ps(p, first);
-        _mm256_storeu_ps(p + 8, second);
-    } else {
-        _mm256_maskstore_ps(p, lanes(cells), first);
-        if (cells > 8) _mm256_maskstore_ps(p + 8, lanes(cells - 8), second);
-    }
+VECTOR void deinterleave_at(const float *p, __m256 *even, __m256 *odd) {
+    deinterleave(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), even, odd);
 }
 
 /* `larger` lane by lane. */
@@ -58,8 +37,8 @@ VECTOR __m256 larger8(__m256 x, __m256 y) { return _mm256_blendv_ps(x, y, _mm256
 VECTOR void pool_row(int outputs, const float *top, const float *bottom, float *row, const float *limit) {
     for (int o = 0; o < outputs; o += 8) {
         __m256 topLeft, topRight, bottomLeft, bottomRight;
-        deinterleave(top + 2 * o, &topLeft, &topRight);
-        deinterleave(bottom + 2 * o, &bottomLeft, &bottomRight);
+        deinterleave_at(top + 2 * o, &topLeft, &topRight);
+        deinterleave_at(bottom + 2 * o, &bottomLeft, &bottomRight);
         const __m256 maximum = larger8(larger8(topLeft, topRight), larger8(bottomLeft, bottomRight));
         if (o + 8 <= outputs || row + o + 8 <= limit) _mm256_storeu_ps(row + o, maximum);
         else _mm256_maskstore_ps(row + o, lanes(outputs - o), maximum);
@@ -80,8 +59,8 @@ VECTOR void route_row(
         const __m256 maximum = full ? _mm256_loadu_ps(maxima + o) : _mm256_maskload_ps(maxima + o, mask);
         __m256 remaining = full ? _mm256_loadu_ps(dy + o) : _mm256_maskload_ps(dy + o, mask);
         __m256 cell[4], taken[4];
-        deinterleave(top + 2 * o, &cell[0], &cell[1]);
-        deinterleave(bottom + 2 * o, &cell[2], &cell[3]);
+        deinterleave_at(top + 2 * o, &cell[0], &cell[1]);
+        deinterleave_at(bottom + 2 * o, &cell[2], &cell[3]);
         for (int k = 0; k < 4; k++) {
             const __m256 first = _mm256_cmp_ps(cell[k], maximum, _CMP_EQ_OQ);
             taken[k] = _mm256_and_ps(_mm256_and_ps(first, remaining), _mm256_cmp_ps(cell[k], zero, _CMP_GT_OQ));

@@ -28,27 +28,6 @@
    two or more pieces, the second row of a pair after the first's, so their last piece is
    stored masked. */
 
-/* The even- and odd-numbered of the sixteen values lo, hi: lanes 0, 2, …, 14 and 1, 3, …, 15. */
-VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
-    const __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
-    *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(e), _MM_SHUFFLE(3, 1, 2, 0)));
-    *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
-}
-
-/* The sixteen values p0 q0 p1 q1 … p7 q7 into `row`: all of them, or when `masked` the first
-   `count` only. */
-VECTOR void interleave(__m256 p, __m256 q, float *row, int count, int masked) {
-    const __m256 lo = _mm256_unpacklo_ps(p, q), hi = _mm256_unpackhi_ps(p, q);
-    const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
-    if (masked) {
-        _mm256_maskstore_ps(row, lanes(count), first);
-        _mm256_maskstore_ps(row + 8, lanes(count - 8), second);
-    } else {
-        _mm256_storeu_ps(row, first);
-        _mm256_storeu_ps(row + 8, second);
-    }
-}
-
 /* The values at x, x + 2, … (even) and x + 1, x + 3, … (odd) of a row for eight tiles, of the
    `count` values [x, x + count) there are (the others 0). */
 VECTOR void columns_of(const float *row, int count, __m256 *even, __m256 *odd) {
