@@ -21,7 +21,7 @@
 /* The transforms run over eight tiles of a row of tiles at a time, each lane computing what
    one tile's scalar expressions would: the same operations in the same order. At a row's end
    the lanes past its last tile read zeros, and their values are stored all the same (a masked
-   store is slow on many CPUs): over tiles the loop writes again later, or into the 8 columns a
+   store is microcoded on AMD's cores): over tiles the loop writes again later, or into the 8 columns a
    block's tile matrices have past its last tile (`folio_winograd_block_row`). Output rows of
    at most eight tiles are stored likewise, over the next row (which the loop writes later),
    unless sixteen values would pass the end of the range's images; wider rows are written in
@@ -298,9 +298,8 @@ static Block block(int channels, int height, int width, int filters, int batch, 
     b.tiles = (long)b.count * ((height + 1) / 2) * ((width + 1) / 2);
     b.columns = (b.tiles + 7) / 8 * 8;
     b.row = folio_winograd_block_row(height, width);
-    const long planes = (long)images * (channels > filters ? channels : filters);
-    b.padded = scratch;
-    b.narrow = scratch + planes * folio_winograd_padded(height) * folio_winograd_padded(width);
+    b.padded = scratch; /* the parts in the order `folio_winograd_scratch` counts them */
+    b.narrow = scratch + folio_winograd_padded_block(channels, height, width, filters);
     b.narrowStride = folio_winograd_stride(channels, b.row);
     b.wide = b.narrow + 16 * b.narrowStride;
     b.wideStride = folio_winograd_stride(filters, b.row);

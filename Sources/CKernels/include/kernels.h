@@ -105,12 +105,18 @@ static inline long folio_winograd_block_row(int height, int width) {
     return (tiles + 7) / 8 * 8 + 8;
 }
 
-/// Floats of the scratch space one thread works a block in: the padded images and two tile
+/// Floats of a block's padded images, the first part of the scratch space: its images' C or F
+/// planes (whichever are more), each padded.
+static inline long folio_winograd_padded_block(int channels, int height, int width, int filters) {
+    const long planes = (long)folio_winograd_block_images(height, width) * (channels > filters ? channels : filters);
+    return planes * folio_winograd_padded(height) * folio_winograd_padded(width);
+}
+
+/// Floats of the scratch space one thread works a block in: the padded images, then two tile
 /// matrices, one over C rows and one over F.
 static inline long folio_winograd_scratch(int channels, int height, int width, int filters) {
     const long row = folio_winograd_block_row(height, width);
-    const long planes = (long)folio_winograd_block_images(height, width) * (channels > filters ? channels : filters);
-    return planes * folio_winograd_padded(height) * folio_winograd_padded(width)
+    return folio_winograd_padded_block(channels, height, width, filters)
         + 16 * (folio_winograd_stride(channels, row) + folio_winograd_stride(filters, row));
 }
 
