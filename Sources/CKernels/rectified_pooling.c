@@ -100,24 +100,16 @@ static void route_row(
 
 #endif
 
-/* The ReLU's output for one row pair (`count` cells from `source`): from x̂ = (x − center) ·
-   scale (stored to `normalized`) when FORWARD and normalizing, from the stored x̂ when not
-   FORWARD, from the input itself without normalization (`gain` NULL). */
+/* The ReLU's output for one row pair (`count` cells of `source`): from x̂ = (x − center) · scale
+   and y = g · x̂ + b when normalizing (`normalizing`), from the input itself when not. */
 static inline void rectify(
-    int forward, int count, const float *restrict source, float *restrict normalized, float center, float scale,
-    const float *gain, float g, float b, float *restrict rectified) {
-    if (!gain) {
+    int normalizing, int count, const float *restrict source, float center, float scale, float g, float b,
+    float *restrict rectified) {
+    if (!normalizing) {
         for (int i = 0; i < count; i++) rectified[i] = source[i] < 0 ? 0 : source[i];
-    } else if (forward) {
-        for (int i = 0; i < count; i++) {
-            const float value = (source[i] - center) * scale;
-            normalized[i] = value;
-            const float y = g * value + b;
-            rectified[i] = y < 0 ? 0 : y;
-        }
     } else {
         for (int i = 0; i < count; i++) {
-            const float y = g * source[i] + b;
+            const float y = g * ((source[i] - center) * scale) + b;
             rectified[i] = y < 0 ? 0 : y;
         }
     }
@@ -126,32 +118,127 @@ static inline void rectify(
 PASS
 void folio_relu_pool_forward(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
-    const float *shift, float *normalized, float *output, int first, int end) {
+    const float *shift, float *output, int first, int end) {
     const int outputs = width / 2, count = 2 * width, rows = height / 2;
     float rectified[count + 16]; /* the pair's ReLU output, and 16 that the vector loops read past it */
     for (int i = count; i < count + 16; i++) rectified[i] = 0;
     for (int pair = first; pair < end; pair++) {
         const long offset = 2L * pair * width;
         const int c = pair / rows % channels;
-        if (gain) rectify(1, count, input + offset, normalized + offset, center[c], scale[c], gain, gain[c], shift[c], rectified);
-        else rectify(1, count, input + offset, 0, 0, 0, 0, 0, 0, rectified);
+        if (gain) rectify(1, count, input + offset, center[c], scale[c], gain[c], shift[c], rectified);
+        else rectify(0, count, input + offset, 0, 0, 0, 0, rectified);
         pool_row(outputs, rectified, rectified + width, output + (long)pair * outputs, output + (long)end * outputs);
     }
 }
 
 PASS
 void folio_relu_pool_backward(
-    int channels, int height, int width, const float *source, const float *gain, const float *shift, const float *output,
-    const float *outputGradient, float *gradient, int first, int end) {
-    const int outputs = width / 2, count = 2 * width, rows = height / 2;
+    int channels, int height, int width, const float *input, const float *output, const float *outputGradient,
+    float *gradient, int first, int end) {
+    (void)channels;
+    const int outputs = width / 2, count = 2 * width;
     float rectified[count + 16];
     for (int i = count; i < count + 16; i++) rectified[i] = 0;
     for (int pair = first; pair < end; pair++) {
         const long offset = 2L * pair * width;
-        const int c = pair / rows % channels;
-        if (gain) rectify(0, count, source + offset, 0, 0, 0, gain, gain[c], shift[c], rectified);
-        else rectify(0, count, source + offset, 0, 0, 0, 0, 0, 0, rectified);
+        rectify(0, count, input + offset, 0, 0, 0, 0, rectified);
         route_row(outputs, rectified, rectified + width, output + (long)pair * outputs, outputGradient + (long)pair * outputs,
                   gradient + offset, gradient + offset + width, gradient + 2L * end * width);
+    }
+}
+
+/* The normalization's backward pass goes through one plane (an image's channel) at a time, in
+   chunks of up to CHUNK row pairs, which keeps x̂ and dy in buffers on the stack: eight rows
+   are a multiple of eight cells, so the sums' lanes carry from one chunk to the next. */
+enum { CHUNK = 4 };
+
+/* The normalization of one channel: x̂ = (x − center) · scale, y = gain · x̂ + shift. */
+typedef struct {
+    float center, scale, gain, shift;
+} affine;
+
+/* x̂ (`normalized`) and the normalization's output gradient (`cells`) of the `pairs` row pairs at
+   `x`, whose pooled outputs and their gradient are at `maxima` and `dy`; `rectified` and `cells`
+   hold 16 values past the chunk. */
+PASS static void route_chunk(
+    int width, int pairs, const float *x, affine a, const float *maxima, const float *dy, float *normalized,
+    float *rectified, float *cells) {
+    const int outputs = width / 2, count = 2 * pairs * width;
+    for (int i = 0; i < count; i++) {
+        normalized[i] = (x[i] - a.center) * a.scale;
+        const float y = a.gain * normalized[i] + a.shift;
+        rectified[i] = y < 0 ? 0 : y;
+    }
+    for (int p = 0; p < pairs; p++)
+        route_row(outputs, rectified + 2L * p * width, rectified + (2L * p + 1) * width, maxima + (long)p * outputs,
+                  dy + (long)p * outputs, cells + 2L * p * width, cells + (2L * p + 1) * width, cells + count + 16);
+}
+
+/* Swift's `SIMD8<Float>.sum()`: the lanes added in order. */
+static inline float ordered_sum(const float lane[8]) {
+    float total = lane[0];
+    for (int l = 1; l < 8; l++) total += lane[l];
+    return total;
+}
+
+PASS
+void folio_norm_relu_pool_sums(
+    int batch, int channels, int height, int width, const float *input, const float *center, const float *scale,
+    const float *gain, const float *shift, const float *output, const float *outputGradient, float *shiftGradient,
+    float *gainGradient, int first, int end) {
+    const int plane = height * width, outputs = width / 2, rows = height / 2;
+    float normalized[2 * CHUNK * width + 16], rectified[2 * CHUNK * width + 16], cells[2 * CHUNK * width + 16];
+    for (int i = 0; i < 2 * CHUNK * width + 16; i++) rectified[i] = 0; /* what route_row reads past a short chunk */
+    for (int c = first; c < end; c++) shiftGradient[c] = gainGradient[c] = 0;
+    for (int n = 0; n < batch; n++)
+        for (int c = first; c < end; c++) {
+            const affine a = {center[c], scale[c], gain[c], shift[c]};
+            const long index = (long)n * channels + c;
+            float sums[8] = {0}, dots[8] = {0};
+            int count = 0, whole = 0;
+            for (int pair = 0; pair < rows; pair += CHUNK) {
+                const int pairs = rows - pair < CHUNK ? rows - pair : CHUNK;
+                const long at = index * rows + pair;
+                route_chunk(width, pairs, input + index * plane + 2L * pair * width, a, output + at * outputs,
+                            outputGradient + at * outputs, normalized, rectified, cells);
+                count = 2 * pairs * width;
+                whole = count / 8 * 8;
+                for (int i = 0; i < whole; i += 8)
+                    for (int l = 0; l < 8; l++) {
+                        sums[l] += cells[i + l];
+                        dots[l] += cells[i + l] * normalized[i + l];
+                    }
+            }
+            /* Only the last chunk can end in a part of eight cells. */
+            float sum = ordered_sum(sums), dot = ordered_sum(dots);
+            for (int i = whole; i < count; i++) {
+                sum += cells[i];
+                dot += cells[i] * normalized[i];
+            }
+            shiftGradient[c] += sum;
+            gainGradient[c] += dot;
+        }
+}
+
+PASS
+void folio_norm_relu_pool_gradient(
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, const float *output, const float *outputGradient, const float *shiftGradient,
+    const float *gainGradient, const float *factor, float count, float *gradient, int first, int end) {
+    const int plane = height * width, outputs = width / 2, rows = height / 2;
+    float normalized[2 * CHUNK * width + 16], rectified[2 * CHUNK * width + 16], cells[2 * CHUNK * width + 16];
+    for (int i = 0; i < 2 * CHUNK * width + 16; i++) rectified[i] = 0; /* what route_row reads past a short chunk */
+    for (int index = first; index < end; index++) {
+        const int c = index % channels;
+        const affine a = {center[c], scale[c], gain[c], shift[c]};
+        const float f = factor[c], sum = shiftGradient[c], slope = gainGradient[c];
+        for (int pair = 0; pair < rows; pair += CHUNK) {
+            const int pairs = rows - pair < CHUNK ? rows - pair : CHUNK, cellCount = 2 * pairs * width;
+            route_chunk(width, pairs, input + (long)index * plane + 2L * pair * width, a,
+                        output + ((long)index * rows + pair) * outputs, outputGradient + ((long)index * rows + pair) * outputs,
+                        normalized, rectified, cells);
+            float *dx = gradient + (long)index * plane + 2L * pair * width;
+            for (int i = 0; i < cellCount; i++) dx[i] = f * (count * cells[i] - sum - normalized[i] * slope);
+        }
     }
 }

@@ -158,24 +158,42 @@ void folio_winograd_gradients(
     float *biasGradient);
 
 /// Batch normalization (optional), ReLU and 2×2 max pooling over a convolution's output
-/// [batch, C, H, W] with even H and W, as one pass each way (`rectified_pooling.c`), over the
-/// row pairs [first, end) (pair p: rows 2·(p mod H/2) and the next of plane p / (H/2), channel
-/// (p / (H/2)) mod C). The layers' expressions, in their order: x̂ = (x − center[c]) ·
+/// [batch, C, H, W] with even H and W, as one pass forward and one or two backward
+/// (`rectified_pooling.c`). The layers' expressions, in their order: x̂ = (x − center[c]) ·
 /// scale[c], y = gain[c] · x̂ + shift[c] (product, then sum), r = y < 0 ? 0 : y, the output
 /// max(max(r₀₀, r₀₁), max(r₁₀, r₁₁)) with max(a, b) = b ≥ a ? b : a. Without normalization
-/// (`gain` NULL) r comes from the input itself.
+/// (`gain` NULL) r comes from the input itself. Backward, each output's gradient goes to the
+/// first cell of its window (top left, top right, bottom left, bottom right) whose r equals
+/// the output, and is kept there where r > 0: that is dy, the gradient of the normalization's
+/// output (of the input without normalization); every other cell's dy is 0.
 ///
-/// Forward: x̂ into `normalized` (when normalizing) and the pooled output [batch, C, H/2, W/2].
+/// Forward, over the row pairs [first, end) (pair p: rows 2·(p mod H/2) and the next of plane
+/// p / (H/2), channel (p / (H/2)) mod C): the pooled output [batch, C, H/2, W/2].
 void folio_relu_pool_forward(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
-    const float *shift, float *normalized, float *output, int first, int end);
+    const float *shift, float *output, int first, int end);
 
-/// Backward: r recomputed from x̂ (`source`, with `gain` and `shift`) or from the input
-/// (`source`, `gain` NULL); each output's gradient goes to the first cell of its window (top
-/// left, top right, bottom left, bottom right) whose r equals the output, and is kept there
-/// where r > 0; every other cell's gradient is 0. Writes `gradient` [batch, C, H, W].
+/// Backward without normalization, over the row pairs [first, end): dy into `gradient`
+/// [batch, C, H, W].
 void folio_relu_pool_backward(
-    int channels, int height, int width, const float *source, const float *gain, const float *shift, const float *output,
-    const float *outputGradient, float *gradient, int first, int end);
+    int channels, int height, int width, const float *input, const float *output, const float *outputGradient,
+    float *gradient, int first, int end);
+
+/// Backward with normalization, first pass, over the channels [first, end): the sums
+/// `shiftGradient`[c] = Σ dy and `gainGradient`[c] = Σ dy · x̂ over the batch in order, each
+/// image's plane summed as `Elementwise.sumAndDot` sums it (eight lanes, lane l over the
+/// cells ≡ l (mod 8), the lanes added in order, then the last H·W mod 8 cells).
+void folio_norm_relu_pool_sums(
+    int batch, int channels, int height, int width, const float *input, const float *center, const float *scale,
+    const float *gain, const float *shift, const float *output, const float *outputGradient, float *shiftGradient,
+    float *gainGradient, int first, int end);
+
+/// Backward with normalization, second pass, over the planes [first, end) (plane p: image
+/// p / C, channel p mod C): the normalization's input gradient dx = factor[c] · (count · dy −
+/// shiftGradient[c] − x̂ · gainGradient[c]) into `gradient` [batch, C, H, W].
+void folio_norm_relu_pool_gradient(
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, const float *output, const float *outputGradient, const float *shiftGradient,
+    const float *gainGradient, const float *factor, float count, float *gradient, int first, int end);
 
 #endif

@@ -51,11 +51,16 @@ extension Layer {
         -> Matrix
     {
         let inputGradient = backward(outputGradient, needsInputGradient: needsInputGradient)
+        descend(learningRate: learningRate)
+        return inputGradient
+    }
+
+    /// One step of plain SGD on every parameter from its gradient: value −= learningRate · gradient.
+    func descend(learningRate: Float) {
         for parameter in parameters {
             let value = parameter.value.data, gradient = parameter.gradient.data
             for i in 0..<parameter.value.count { value[i] -= learningRate * gradient[i] }
         }
-        return inputGradient
     }
 }
 

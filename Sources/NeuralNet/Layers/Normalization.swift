@@ -75,7 +75,7 @@ public final class BatchNorm: Layer {
     private let runningVarianceStorage: UnsafeMutablePointer<Float>
     private let scratch: UnsafeMutablePointer<Float>
     /// x̂ of the last forward pass, which the backward pass reads.
-    let normalized: Matrix
+    private let normalized: Matrix
     private let output: Matrix
     private let inputGradient: Matrix
 
@@ -117,20 +117,20 @@ public final class BatchNorm: Layer {
 
     public func forward(_ input: Matrix, training: Bool) -> Matrix {
         prepare(input, training: training)
+        normalized.resize(rows: input.rows)
         output.resize(rows: input.rows)
         Parallel.split(input.rows, work: input.count, Loop(layer: self, step: .normalize, matrix: input))
         return output
     }
 
     /// The first half of `forward`: the batch's statistics (in training, moving the running
-    /// ones) or the running statistics (in evaluation) into `mean` and `inverseDeviation`,
-    /// and `normalized` sized for the batch. A pass that normalizes the input itself
-    /// (`RectifiedPooling`) calls this, then computes x̂ = (x − mean) · inverseDeviation into
-    /// `normalized` as `normalize` does, after which `backward` works as after `forward`.
+    /// ones) or the running statistics (in evaluation) into `mean` and `inverseDeviation`. A
+    /// pass that normalizes the input itself (`RectifiedPooling`) calls this, then uses
+    /// `normalization` forward and `inputGradientFactors` backward, and leaves `normalized`
+    /// and this layer's `backward` unused.
     func prepare(_ input: Matrix, training: Bool) {
         precondition(input.columns == inputShape.count, "batchnorm: input has \(input.columns) features, expected \(inputShape.count)")
         let batch = input.rows
-        normalized.resize(rows: batch)
         if training {
             precondition(batch > 0, "batchnorm: empty batch")
             let count = Float(batch * positions)
@@ -166,11 +166,17 @@ public final class BatchNorm: Layer {
         inputGradient.resize(rows: batch)
         Parallel.split(channels, work: outputGradient.count, Loop(layer: self, step: .parameterGradients, matrix: outputGradient))
         guard needsInputGradient else { return inputGradient }
-        let count = Float(batch * positions), g = gamma.value.data
-        // scratch[c] = γ / (M σ); dx = scratch · (M dy − dβ − x̂ dγ)
-        for c in 0..<channels { scratch[c] = g[c] * inverseDeviation[c] / count }
+        _ = inputGradientFactors(batch: batch)
         Parallel.split(batch, work: outputGradient.count, Loop(layer: self, step: .inputGradient, matrix: outputGradient))
         return inputGradient
+    }
+
+    /// γ / (M σ) per channel into `scratch`, for a batch of `batch` examples (M = batch ×
+    /// positions): dx = scratch · (M dy − dβ − x̂ dγ).
+    func inputGradientFactors(batch: Int) -> UnsafePointer<Float> {
+        let count = Float(batch * positions), g = gamma.value.data
+        for c in 0..<channels { scratch[c] = g[c] * inverseDeviation[c] / count }
+        return UnsafePointer(scratch)
     }
 
     /// The layer's loops that the helper thread can share, over channels or rows.

@@ -1,22 +1,23 @@
 import CKernels
 
-/// A run of layers that `Network` computes as one pass each way: batch normalization (if
-/// present), ReLU and 2×2 max pooling over a convolution's output, the block of most CNNs
-/// and of the report's. Run layer by layer, the three make seven passes over the
-/// convolution's output forward (two for the statistics, then x̂ and y, the ReLU's output,
-/// the pooling) and nine backward; here the statistics keep their two, one pass writes x̂
-/// and the pooled output, and one pass from x̂, the pooled output and its gradient writes
-/// the normalization's output gradient, with neither the ReLU's output nor its gradient
-/// ever stored.
+/// A run of layers that `Network` computes as one pass forward and one or two backward:
+/// batch normalization (if present), ReLU and 2×2 max pooling over a convolution's output,
+/// the block of most CNNs and of the report's. Run layer by layer, the three make seven passes
+/// over the convolution's output forward (two for the statistics, then x̂ and y, the ReLU's
+/// output, the pooling) and nine backward. Here the statistics keep their two and one pass
+/// writes the pooled output; backward, one pass sums the normalization's parameter gradients
+/// and one writes the input gradient, each computing x̂, the ReLU's output and the gradient
+/// the pooling routes (dy) again, a few rows at a time, instead of reading them from memory.
+/// Nothing but the pooled output and the input gradient is ever stored.
 ///
-/// Every value is computed by the layers' own expressions in the same order (the pass is C,
-/// `rectified_pooling.c`, which the compiler vectorizes), so results are
-/// bit for bit those of the layers run one by one (the golden numbers test it, and so does
-/// `NetworkTests`): y = γ x̂ + β and the ReLU are recomputed from x̂ where the backward pass
-/// needs them, and the pooling's gradient goes to the first cell of its window that equals
-/// the maximum, as in `MaxPool`. After a pass the normalization layer holds what its own
-/// `backward` needs; the ReLU and pooling layers are left untouched (and are not what
-/// `Network.output(of:throughLayer:)` runs, which takes the layers one by one).
+/// Every value is computed by the layers' own expressions in the same order (the passes are C,
+/// `rectified_pooling.c`), so results are bit for bit those of the layers run one by one (the
+/// golden numbers test it, and so do `RectifiedPoolingTests`): the pooling's gradient goes to
+/// the first cell of its window that equals the maximum, as in `MaxPool`, and the sums of the
+/// normalization's parameter gradients add each image's values in `Elementwise.sumAndDot`'s
+/// order. The layers are left untouched apart from the normalization's statistics, running
+/// statistics and parameter gradients (and `Network.output(of:throughLayer:)` runs the layers
+/// one by one).
 final class RectifiedPooling {
     /// The normalization in front, or nil for ReLU and pooling alone.
     let normalization: BatchNorm?
@@ -25,10 +26,9 @@ final class RectifiedPooling {
     private let shape: FeatureShape
     /// The pooled output [batch, C·H/2·W/2].
     private let output: Matrix
-    /// The gradient this stage hands back: the normalization's output gradient, else the
-    /// input gradient [batch, C·H·W].
+    /// The input gradient this stage hands back [batch, C·H·W].
     private let gradient: Matrix
-    /// The input of the last forward pass (without normalization, the ReLU's input).
+    /// The input of the last forward pass.
     private var input: Matrix?
 
     /// The stage for the layers starting at `start`, if they are [batch normalization,] ReLU
@@ -54,58 +54,82 @@ final class RectifiedPooling {
         self.input = input
         normalization?.prepare(input, training: training)
         output.resize(rows: input.rows)
-        run(.forward, batch: input.rows, outputGradient: nil)
+        run(.forward, over: input.rows * shape.channels * (shape.height / 2), outputGradient: nil)
         return output
     }
 
     /// The gradient with respect to the input of the run's first layer, as the layers would
     /// give it; the normalization's parameters are updated by SGD at `learningRate` when it is
-    /// not nil (see `Layer.backwardUpdating`).
+    /// not nil (see `Layer.backwardUpdating`; their gradients are always kept).
     func backward(_ outputGradient: Matrix, needsInputGradient: Bool, learningRate: Float? = nil, keepingGradients: Bool = false)
         -> Matrix
     {
         guard let input else { preconditionFailure("relu-pool: backward before forward") }
         precondition(outputGradient.rows == input.rows, "relu-pool: backward batch differs from forward")
-        gradient.resize(rows: input.rows)
+        let batch = input.rows
+        gradient.resize(rows: batch)
         guard let normalization else {
-            if needsInputGradient { run(.backward, batch: input.rows, outputGradient: outputGradient) }
+            if needsInputGradient { run(.backward, over: batch * shape.channels * (shape.height / 2), outputGradient: outputGradient) }
             return gradient
         }
-        run(.backward, batch: input.rows, outputGradient: outputGradient)
-        guard let learningRate else { return normalization.backward(gradient, needsInputGradient: needsInputGradient) }
-        return normalization.backwardUpdating(
-            gradient, needsInputGradient: needsInputGradient, learningRate: learningRate, keepingGradients: keepingGradients)
+        run(.sums, over: shape.channels, outputGradient: outputGradient)
+        if needsInputGradient {
+            let factors = normalization.inputGradientFactors(batch: batch)
+            run(.inputGradient(factors: factors), over: batch * shape.channels, outputGradient: outputGradient)
+        }
+        if let learningRate { normalization.descend(learningRate: learningRate) }
+        return gradient
     }
 
-    private func run(_ direction: Pass.Direction, batch: Int, outputGradient: Matrix?) {
+    private func run(_ step: Pass.Step, over count: Int, outputGradient: Matrix?) {
         guard let input else { return }
-        let pass = Pass(direction: direction, stage: self, input: input, outputGradient: outputGradient)
-        Parallel.split(batch * shape.channels * (shape.height / 2), work: batch * shape.count, pass)
+        let pass = Pass(step: step, stage: self, input: input, outputGradient: outputGradient)
+        Parallel.split(count, work: input.count, pass)
     }
 
-    /// The pass over a range of row pairs (CKernels' `rectified_pooling.c`): every pair of
-    /// input rows of one channel makes one output row of the pooling.
+    /// The passes over a range of row pairs, channels or planes (CKernels' `rectified_pooling.c`).
     private struct Pass: SplitLoop {
-        enum Direction { case forward, backward }
-        let direction: Direction
+        enum Step {
+            /// The pooled output, over row pairs: every pair of input rows of one channel makes
+            /// one output row.
+            case forward
+            /// Without normalization: the input gradient, over row pairs.
+            case backward
+            /// With normalization: its parameter gradients dβ = Σ dy and dγ = Σ dy · x̂, over channels.
+            case sums
+            /// With normalization: the input gradient, over planes (an image's channel), from the
+            /// normalization's `inputGradientFactors`.
+            case inputGradient(factors: UnsafePointer<Float>)
+        }
+        let step: Step
         let stage: RectifiedPooling
         let input: Matrix
         let outputGradient: Matrix?
 
-        func run(_ pairs: Range<Int>) {
-            let shape = stage.shape, (lower, upper) = (Int32(pairs.lowerBound), Int32(pairs.upperBound))
+        func run(_ range: Range<Int>) {
+            let shape = stage.shape, (lower, upper) = (Int32(range.lowerBound), Int32(range.upperBound))
             let (c, h, w) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width))
-            let normalization = stage.normalization?.normalization
-            switch direction {
+            let layer = stage.normalization, normalization = layer?.normalization
+            let dy = outputGradient?.data
+            switch step {
             case .forward:
                 folio_relu_pool_forward(
                     c, h, w, input.data, normalization?.center, normalization?.scale, normalization?.gain, normalization?.shift,
-                    stage.normalization?.normalized.data, stage.output.data, lower, upper)
+                    stage.output.data, lower, upper)
             case .backward:
-                guard let outputGradient else { return }
-                folio_relu_pool_backward(
-                    c, h, w, stage.normalization?.normalized.data ?? input.data, normalization?.gain, normalization?.shift,
-                    stage.output.data, outputGradient.data, stage.gradient.data, lower, upper)
+                folio_relu_pool_backward(c, h, w, input.data, stage.output.data, dy, stage.gradient.data, lower, upper)
+            case .sums:
+                guard let layer, let normalization else { return }
+                folio_norm_relu_pool_sums(
+                    Int32(input.rows), c, h, w, input.data, normalization.center, normalization.scale, normalization.gain,
+                    normalization.shift, stage.output.data, dy, layer.beta.gradient.data, layer.gamma.gradient.data, lower, upper)
+            case .inputGradient(let factors):
+                guard let layer, let normalization else { return }
+                folio_norm_relu_pool_gradient(
+                    c, h, w, input.data, normalization.center, normalization.scale, normalization.gain, normalization.shift,
+                    stage.output.data, dy, layer.beta.gradient.data, layer.gamma.gradient.data,
+                    factors, Float(input.rows * shape.spatialCount),
+                    stage.gradient.data, lower, upper)
             }
         }
     }
