@@ -258,9 +258,42 @@ void folio_conv3x3_weight_gradient(
         }
 }
 
+/* Adam's update, eight elements at a time, each lane with the scalar tail's expressions (AVX2
+   without FMA, so nothing is fused; the square root and the division are IEEE's). */
+__attribute__((target("avx2"))) void folio_adam(
+    long count, float *value, const float *gradient, float *m, float *v, float beta1, float beta2, float rate,
+    float epsilon) {
+    const float keep1 = 1 - beta1, keep2 = 1 - beta2;
+    const __m256 b1 = _mm256_set1_ps(beta1), b2 = _mm256_set1_ps(beta2), k1 = _mm256_set1_ps(keep1),
+                 k2 = _mm256_set1_ps(keep2), r = _mm256_set1_ps(rate), e = _mm256_set1_ps(epsilon);
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const __m256 g = _mm256_loadu_ps(gradient + i);
+        const __m256 first = _mm256_add_ps(_mm256_mul_ps(b1, _mm256_loadu_ps(m + i)), _mm256_mul_ps(k1, g));
+        const __m256 second =
+            _mm256_add_ps(_mm256_mul_ps(b2, _mm256_loadu_ps(v + i)), _mm256_mul_ps(_mm256_mul_ps(k2, g), g));
+        _mm256_storeu_ps(m + i, first);
+        _mm256_storeu_ps(v + i, second);
+        const __m256 step = _mm256_div_ps(_mm256_mul_ps(r, first), _mm256_add_ps(_mm256_sqrt_ps(second), e));
+        _mm256_storeu_ps(value + i, _mm256_sub_ps(_mm256_loadu_ps(value + i), step));
+    }
+    for (; i < count; i++) {
+        const float g = gradient[i];
+        m[i] = beta1 * m[i] + keep1 * g;
+        v[i] = beta2 * v[i] + keep2 * g * g;
+        value[i] -= rate * m[i] / (__builtin_sqrtf(v[i]) + epsilon);
+    }
+}
+
 #else
 
 int folio_kernels_available(void) { return 0; }
+void folio_adam(
+    long count, float *value, const float *gradient, float *m, float *v, float beta1, float beta2, float rate,
+    float epsilon) {
+    (void)count; (void)value; (void)gradient; (void)m; (void)v; (void)beta1; (void)beta2; (void)rate; (void)epsilon;
+    __builtin_trap();
+}
 void folio_small_forward(int m, int n, int k, const float *x, int ldx, const float *w, float *y, int first, int end) {
     (void)m; (void)n; (void)k; (void)x; (void)ldx; (void)w; (void)y; (void)first; (void)end;
     __builtin_trap();

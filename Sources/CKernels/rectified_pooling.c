@@ -46,14 +46,14 @@ VECTOR void pool_row(int outputs, const float *top, const float *bottom, float *
 }
 
 /* The gradient of one row pair's cells (`dTop`, `dBottom`) from the row's maxima and their
-   gradient `dy`, and the ReLU's output of the pair. The top row's end is masked where the row
-   takes more than one step (its lanes past the end would fall on the bottom row's start,
-   already written). */
+   gradient `dy`, and the ReLU's output of the pair. The steps go from the row's end to its
+   start, so that the lanes past the top row's end fall on the bottom row's start, which a
+   later step writes. */
 VECTOR void route_row(
     int outputs, const float *top, const float *bottom, const float *maxima, const float *dy, float *dTop, float *dBottom,
     const float *limit) {
     const __m256 zero = _mm256_setzero_ps();
-    for (int o = 0; o < outputs; o += 8) {
+    for (int o = (outputs - 1) / 8 * 8; o >= 0; o -= 8) {
         const int full = o + 8 <= outputs;
         const __m256i mask = lanes(outputs - o);
         const __m256 maximum = full ? _mm256_loadu_ps(maxima + o) : _mm256_maskload_ps(maxima + o, mask);
@@ -67,7 +67,7 @@ VECTOR void route_row(
             remaining = _mm256_andnot_ps(first, remaining);
         }
         const int cells = full ? 16 : 2 * (outputs - o);
-        interleave(taken[0], taken[1], dTop + 2 * o, cells, outputs > 8 || dTop + 2 * o + 16 > limit);
+        interleave(taken[0], taken[1], dTop + 2 * o, cells, dTop + 2 * o + 16 > limit);
         interleave(taken[2], taken[3], dBottom + 2 * o, cells, dBottom + 2 * o + 16 > limit);
     }
 }
@@ -174,6 +174,28 @@ PASS static void route_chunk(
                   dy + (long)p * outputs, cells + 2L * p * width, cells + (2L * p + 1) * width, cells + count + 16);
 }
 
+/* sums[l] += Σ a[i] and dots[l] += Σ a[i] · b[i] over the i ≡ l (mod 8) below `count`, a multiple of 8. */
+#if defined(__x86_64__)
+VECTOR void accumulate(int count, const float *a, const float *b, float sums[8], float dots[8]) {
+    __m256 sum = _mm256_loadu_ps(sums), dot = _mm256_loadu_ps(dots);
+    for (int i = 0; i < count; i += 8) {
+        const __m256 value = _mm256_loadu_ps(a + i);
+        sum = _mm256_add_ps(sum, value);
+        dot = _mm256_add_ps(dot, _mm256_mul_ps(value, _mm256_loadu_ps(b + i)));
+    }
+    _mm256_storeu_ps(sums, sum);
+    _mm256_storeu_ps(dots, dot);
+}
+#else
+static inline void accumulate(int count, const float *a, const float *b, float sums[8], float dots[8]) {
+    for (int i = 0; i < count; i += 8)
+        for (int l = 0; l < 8; l++) {
+            sums[l] += a[i + l];
+            dots[l] += a[i + l] * b[i + l];
+        }
+}
+#endif
+
 /* Swift's `SIMD8<Float>.sum()`: the lanes added in order. */
 static inline float ordered_sum(const float lane[8]) {
     float total = lane[0];
@@ -203,11 +225,7 @@ void folio_norm_relu_pool_sums(
                             outputGradient + at * outputs, normalized, rectified, cells);
                 count = 2 * pairs * width;
                 whole = count / 8 * 8;
-                for (int i = 0; i < whole; i += 8)
-                    for (int l = 0; l < 8; l++) {
-                        sums[l] += cells[i + l];
-                        dots[l] += cells[i + l] * normalized[i + l];
-                    }
+                accumulate(whole, cells, normalized, sums, dots);
             }
             /* Only the last chunk can end in a part of eight cells. */
             float sum = ordered_sum(sums), dot = ordered_sum(dots);

@@ -17,6 +17,13 @@
 /// Whether this CPU runs the kernels (x86-64 with AVX2 and FMA); if not, calling them is an error.
 int folio_kernels_available(void);
 
+/// Adam's update of `count` elements: m = β₁ m + (1 − β₁) g, v = β₂ v + (1 − β₂) g · g,
+/// value −= rate · m / (√v + ε), each product and sum rounded on its own as in Swift's scalar
+/// loop (`Optimizers.swift`), eight elements at a time.
+void folio_adam(
+    long count, float *value, const float *gradient, float *m, float *v, float beta1, float beta2, float rate,
+    float epsilon);
+
 /// y[r, j] += Σ_p x[r, p] · w[p, j] for the columns j in [first, end), m ≤ 4: starting from
 /// y's value, y = fma(x[r, p], w[p, j], y) for p = 0, 1, …, k − 1.
 void folio_small_forward(

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 
 /// Which optimizer to train with, and its settings.
 public enum OptimizerKind: Hashable, Sendable, Codable, CustomStringConvertible {
@@ -134,6 +135,11 @@ private struct AdamUpdate: SplitLoop {
 
     func run(_ range: Range<Int>) {
         let b1 = beta1, b2 = beta2, rate = rate, eps = epsilon
+        if AVX2.isAvailable {
+            let i = range.lowerBound
+            folio_adam(range.count, value + i, gradient + i, m + i, v + i, b1, b2, rate, eps)
+            return
+        }
         for i in range {
             let g = gradient[i]
             m[i] = b1 * m[i] + (1 - b1) * g
