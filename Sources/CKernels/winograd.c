@@ -206,38 +206,46 @@ static void transform_filter_gradient(int filters, int channels, const float *tr
 
 /* ---- Products ---- */
 
-/* Columns [t, t + 8·V) of rows r0 … r0 + 5 of c = a · b (V = 1 or 2, a constant at every call):
-   c[r, t] = fma chain from zero over p = 0, …, k − 1 of a(r, p) · b[p, t], a(r, p) at
-   rows[r − r0][p · ps]. Only the first `valid` rows are stored. */
-KERNEL void product_block(
-    int V, const float *const rows[6], long ps, int k, const float *b, long ldb, float *c, long ldc, int valid) {
+/* Columns [t, t + 8·V) of rows r0 … r0 + R − 1 of c = a · b (V = 1 or 2 and R = 1 … 6,
+   constants at every call): c[r, t] = fma chain from zero over p = 0, …, k − 1 of a(r, p) ·
+   b[p, t], a(r, p) at a[(r0 + r) · rs + p · ps]. */
+KERNEL void product_block(int V, int R, const float *a, long rs, long ps, int k, const float *b, long ldb, float *c, long ldc) {
     __m256 acc[6][2];
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < R; i++)
         for (int v = 0; v < V; v++) acc[i][v] = _mm256_setzero_ps();
     for (int p = 0; p < k; p++) {
         __m256 column[2];
         for (int v = 0; v < V; v++) column[v] = _mm256_loadu_ps(b + (long)p * ldb + 8 * v);
-        for (int i = 0; i < 6; i++) {
-            const __m256 value = _mm256_broadcast_ss(rows[i] + (long)p * ps);
+        for (int i = 0; i < R; i++) {
+            const __m256 value = _mm256_broadcast_ss(a + i * rs + (long)p * ps);
             for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(value, column[v], acc[i][v]);
         }
     }
-    for (int i = 0; i < valid; i++)
+    for (int i = 0; i < R; i++)
         for (int v = 0; v < V; v++) _mm256_storeu_ps(c + (long)i * ldc + 8 * v, acc[i][v]);
 }
 
+/* Rows r0 … r0 + R − 1 of c, sixteen columns at a time, then eight. */
+KERNEL void product_rows(int R, int n, int k, const float *a, long rs, long ps, const float *b, long ldb, float *c, long ldc) {
+    int t = 0;
+    for (; t + 16 <= n; t += 16) product_block(2, R, a, rs, ps, k, b + t, ldb, c + t, ldc);
+    if (t < n) product_block(1, R, a, rs, ps, k, b + t, ldb, c + t, ldc);
+}
+
 /* c [m, n] = a [m, k] · b [k, n] for n a multiple of 8, a(r, p) at a[r · rs + p · ps]; each
-   element as `product_block` says. Rows go six at a time (past m, the last row again, not
-   stored), so that each loaded column of b serves twelve multiply-adds. */
+   element as `product_block` says. Rows go six at a time, so that each loaded column of b
+   serves twelve multiply-adds, and the last m mod 6 together. */
 __attribute__((target("avx2,fma")))
 static void product(int m, int n, int k, const float *a, long rs, long ps, const float *b, long ldb, float *c, long ldc) {
-    for (int r0 = 0; r0 < m; r0 += 6) {
-        const float *rows[6];
-        for (int i = 0; i < 6; i++) rows[i] = a + (long)(r0 + i < m ? r0 + i : m - 1) * rs;
-        const int valid = m - r0 < 6 ? m - r0 : 6;
-        int t = 0;
-        for (; t + 16 <= n; t += 16) product_block(2, rows, ps, k, b + t, ldb, c + (long)r0 * ldc + t, ldc, valid);
-        if (t < n) product_block(1, rows, ps, k, b + t, ldb, c + (long)r0 * ldc + t, ldc, valid);
+    int r0 = 0;
+    for (; r0 + 6 <= m; r0 += 6) product_rows(6, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc);
+    switch (m - r0) {
+    case 1: product_rows(1, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc); break;
+    case 2: product_rows(2, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc); break;
+    case 3: product_rows(3, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc); break;
+    case 4: product_rows(4, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc); break;
+    case 5: product_rows(5, n, k, a + r0 * rs, rs, ps, b, ldb, c + (long)r0 * ldc, ldc); break;
+    default: break;
     }
 }
 
