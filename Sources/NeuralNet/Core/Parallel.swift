@@ -9,13 +9,18 @@ import Synchronization
 /// making it escaping, which allocates its context on every call.
 protocol SplitLoop {
     func run(_ range: Range<Int>)
+    /// `run` on the thread numbered `worker` (0 for the calling thread, 1 for the helper),
+    /// for loops that keep scratch space per thread; the default ignores it.
+    func run(_ range: Range<Int>, worker: Int)
 }
 
 extension SplitLoop {
+    func run(_ range: Range<Int>, worker: Int) { run(range) }
+
     /// Runs the loop stored at `pointer` over `range` (for the helper, which knows the loop
     /// only by its type and address).
-    fileprivate static func run(at pointer: UnsafeRawPointer, _ range: Range<Int>) {
-        pointer.assumingMemoryBound(to: Self.self).pointee.run(range)
+    fileprivate static func run(at pointer: UnsafeRawPointer, _ range: Range<Int>, worker: Int) {
+        pointer.assumingMemoryBound(to: Self.self).pointee.run(range, worker: worker)
     }
 }
 
@@ -24,7 +29,7 @@ extension SplitLoop {
 /// BLAS parallelizes the matrix products itself.
 ///
 /// Every split is by whole units (images, channels, elements) that the two threads compute
-/// exactly as one thread would, so results do not depend on whether work was split; the
+/// exactly as one thread would, so results do not depend on whether or how work was split; the
 /// helper also takes on the caller's handling of subnormal floats. Nothing allocates per
 /// call. Small loops, a single-thread setting (`Engine.setMatrixThreads(1)`) and calls made
 /// while another thread is using the helper run on the calling thread alone.
@@ -34,16 +39,19 @@ enum Parallel {
     static let minimumWork = 1 << 17
 
     /// Runs `loop` over ranges that together cover `0..<count` once each, in parallel when
-    /// `work` (about the number of elements the whole loop touches) is large enough.
+    /// `work` (about the number of elements the whole loop touches) is large enough: in two
+    /// halves, or, given a `grain`, in ranges of `grain` units that each thread takes in turn
+    /// as it becomes free (for loops of heavy units, so that neither thread waits for the
+    /// other when one of them starts late or runs slower).
     @inline(__always)
-    static func split<Loop: SplitLoop>(_ count: Int, work: Int, _ loop: Loop) {
+    static func split<Loop: SplitLoop>(_ count: Int, work: Int, grain: Int? = nil, _ loop: Loop) {
         guard count > 1, work >= minimumWork else {
-            loop.run(0..<count)
+            loop.run(0..<count, worker: 0)
             return
         }
         let shared = enabled.load(ordering: .relaxed)
-            && withUnsafePointer(to: loop) { Helper.shared.run(count, loop: $0, of: Loop.self) }
-        if !shared { loop.run(0..<count) }
+            && withUnsafePointer(to: loop) { Helper.shared.run(count, grain: grain, loop: $0, of: Loop.self) }
+        if !shared { loop.run(0..<count, worker: 0) }
     }
 
     private static let enabled = Atomic<Bool>(ProcessInfo.processInfo.activeProcessorCount > 1)
@@ -77,7 +85,13 @@ private final class Helper: @unchecked Sendable {
     // after it sees the increment.
     private var loop: UnsafeRawPointer?
     private var loopType: (any SplitLoop.Type)?
+    /// The helper's half, when the task is split in halves.
     private var range = 0..<0
+    /// With ranges taken in turn: the units, the size of each range, and the first unit
+    /// not yet taken.
+    private var count = 0
+    private var grain = 0
+    private let next = Atomic<Int>(0)
     private var flushesSubnormals = false
 
     /// How long the helper spins for its next task before it sleeps.
@@ -89,23 +103,41 @@ private final class Helper: @unchecked Sendable {
         thread.start()
     }
 
-    /// Runs the first half of `0..<count` of the loop at `pointer` here and the second on
-    /// the helper; false (having run nothing) when another thread is using the helper.
-    func run<Loop: SplitLoop>(_ count: Int, loop pointer: UnsafePointer<Loop>, of type: Loop.Type) -> Bool {
+    /// Runs the loop at `pointer` over `0..<count` here and on the helper: the first half
+    /// here and the second there, or, given a `grain`, ranges of that many units taken in
+    /// turn; false (having run nothing) when another thread is using the helper.
+    func run<Loop: SplitLoop>(_ count: Int, grain: Int?, loop pointer: UnsafePointer<Loop>, of type: Loop.Type) -> Bool {
         guard inUse.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else { return false }
         defer { inUse.store(false, ordering: .releasing) }
         let middle = count / 2
         loop = UnsafeRawPointer(pointer)
         loopType = type
+        self.count = count
+        self.grain = max(grain ?? 0, 0)
+        next.store(0, ordering: .relaxed)
         range = middle..<count
         flushesSubnormals = FloatingPointMode.flushesSubnormals
         let number = posted.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
         if sleeping.exchange(false, ordering: .sequentiallyConsistent) { wake.signal() }
-        pointer.pointee.run(0..<middle)
+        if self.grain > 0 {
+            takeRanges { pointer.pointee.run($0, worker: 0) }
+        } else {
+            pointer.pointee.run(0..<middle, worker: 0)
+        }
         while finished.load(ordering: .acquiring) != number {}
         loop = nil
         return true
+    }
+
+    /// Runs `body` on ranges of `grain` units until none is left.
+    @inline(__always)
+    private func takeRanges(_ body: (Range<Int>) -> Void) {
+        while true {
+            let start = next.wrappingAdd(grain, ordering: .relaxed).oldValue
+            guard start < count else { return }
+            body(start..<min(start + grain, count))
+        }
     }
 
     private func serve() {
@@ -114,7 +146,13 @@ private final class Helper: @unchecked Sendable {
             waitForTask(after: seen)
             seen = posted.load(ordering: .acquiring)
             FloatingPointMode.flushesSubnormals = flushesSubnormals
-            if let loop, let loopType { loopType.run(at: loop, range) }
+            if let loop, let loopType {
+                if grain > 0 {
+                    takeRanges { loopType.run(at: loop, $0, worker: 1) }
+                } else {
+                    loopType.run(at: loop, range, worker: 1)
+                }
+            }
             finished.store(seen, ordering: .releasing)
         }
     }

@@ -66,7 +66,7 @@ final class WinogradConvolution {
         batch = input.rows
         Parallel.split(filters, work: weights.count * 16, Loop(step: .transformFilters, layer: self, first: weights))
         Parallel.split(
-            blocks(batch), work: output.count * 16,
+            blocks(batch), work: output.count * 16, grain: 1,
             Loop(step: .forward, layer: self, first: input, second: output, third: bias))
     }
 
@@ -80,15 +80,15 @@ final class WinogradConvolution {
         let count = blocks(batch)
         shares.resize(rows: count)
         Parallel.split(
-            count, work: outputGradient.count * 32,
+            count, work: outputGradient.count * 32, grain: 1,
             Loop(step: .backward, layer: self, first: input, second: outputGradient, third: inputGradient))
         folio_winograd_gradients(
             Int32(filters), Int32(shape.channels), Int32(count), shares.data, transformedGradient.data, weightGradient.data,
             biasGradient.data)
     }
 
-    /// The filter transform, split over filters, and the passes, split over blocks (each half
-    /// of a split in its own scratch space: the helper's range never starts at 0).
+    /// The filter transform, split over filters, and the passes, over blocks taken in turn
+    /// (each thread in its own scratch space).
     private struct Loop: SplitLoop {
         enum Step {
             /// U from the weights (`first`), over filters.
@@ -105,11 +105,13 @@ final class WinogradConvolution {
         var second: Matrix? = nil
         var third: Matrix? = nil
 
-        func run(_ range: Range<Int>) {
+        func run(_ range: Range<Int>) { run(range, worker: 0) }
+
+        func run(_ range: Range<Int>, worker: Int) {
             let shape = layer.shape
             let (c, h, w, f) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width), Int32(layer.filters))
             let (lower, upper) = (Int32(range.lowerBound), Int32(range.upperBound))
-            let scratch = layer.scratch.row(range.lowerBound == 0 ? 0 : 1)
+            let scratch = layer.scratch.row(worker)
             let batch = Int32(layer.batch)
             switch step {
             case .transformFilters:

@@ -84,7 +84,7 @@ final class RectifiedPooling {
     private func run(_ step: Pass.Step, over count: Int, outputGradient: Matrix?) {
         guard let input else { return }
         let pass = Pass(step: step, stage: self, input: input, outputGradient: outputGradient)
-        Parallel.split(count, work: input.count, pass)
+        Parallel.split(count, work: input.count, grain: max(count / 16, 1), pass)
     }
 
     /// The passes over a range of row pairs, channels or planes (CKernels' `rectified_pooling.c`).
