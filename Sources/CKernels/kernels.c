@@ -144,23 +144,43 @@ void folio_small_backward(
 
 /* ---- 3×3 convolutions over few channels, directly ---- */
 
+/* Padding writes whole vectors (a masked store is slow on AMD's cores, and a library call per
+   short row costs more than the row): the lanes past a row land on cells written later, the next
+   row's or the next plane's, unless they would pass `limit`, the end of what the call writes,
+   where the store is masked. */
+KERNEL void store_before(float *p, __m256 v, const float *limit) {
+    if (p + 8 <= limit) _mm256_storeu_ps(p, v);
+    else _mm256_maskstore_ps(p, lanes((int)(limit - p)), v);
+}
+
+/* Zeros into p[0, count). */
+KERNEL void zero_cells(float *p, long count, const float *limit) {
+    for (long x = 0; x < count; x += 8) store_before(p + x, _mm256_setzero_ps(), limit);
+}
+
 __attribute__((target("avx2,fma")))
 void folio_pad_planes(
     int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
     int end) {
     const long paddedPlane = (long)paddedHeight * paddedWidth;
+    const float *limit = padded + (long)end * channels * paddedPlane;
     for (int n = first; n < end; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = input + ((long)n * channels + c) * height * width;
             float *target = padded + ((long)n * channels + c) * paddedPlane;
-            for (int x = 0; x < paddedWidth; x++) target[x] = 0;
+            zero_cells(target, paddedWidth, limit);
             for (int y = 0; y < height; y++) {
+                const float *source = plane + (long)y * width;
                 float *row = target + (long)(y + 1) * paddedWidth;
                 row[0] = 0;
-                for (int x = 0; x < width; x++) row[x + 1] = plane[(long)y * width + x];
-                for (int x = width + 1; x < paddedWidth; x++) row[x] = 0;
+                for (int x = 0; x < width; x += 8) {
+                    const __m256 values =
+                        x + 8 <= width ? _mm256_loadu_ps(source + x) : _mm256_maskload_ps(source + x, lanes(width - x));
+                    store_before(row + 1 + x, values, limit);
+                }
+                store_before(row + 1 + width, _mm256_setzero_ps(), limit); /* the 1 or 2 columns right of the image */
             }
-            for (long k = (long)(height + 1) * paddedWidth; k < paddedPlane; k++) target[k] = 0;
+            zero_cells(target + (long)(height + 1) * paddedWidth, paddedPlane - (long)(height + 1) * paddedWidth, limit);
         }
 }
 
