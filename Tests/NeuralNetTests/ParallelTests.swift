@@ -35,6 +35,39 @@ import Testing
         }
     }
 
+    /// Counts visits per index and the workers that ran them.
+    struct WorkerVisits: SplitLoop {
+        let counts: UnsafeMutableBufferPointer<Int>
+        let workers: UnsafeMutableBufferPointer<Int>
+
+        func run(_ range: Range<Int>) { run(range, worker: 0) }
+
+        func run(_ range: Range<Int>, worker: Int) {
+            for i in range {
+                counts[i] += 1
+                workers[i] = worker
+            }
+        }
+    }
+
+    /// Ranges taken in turn, of several sizes including ones that do not divide the count,
+    /// cover every index once, each run by worker 0 or 1.
+    @Test func rangesTakenInTurnCoverEveryIndexOnce() {
+        for grain in [1, 7, 64, 5000] {
+            let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1001)
+            let workers = UnsafeMutableBufferPointer<Int>.allocate(capacity: 1001)
+            defer {
+                counts.deallocate()
+                workers.deallocate()
+            }
+            counts.initialize(repeating: 0)
+            workers.initialize(repeating: -1)
+            Parallel.split(1001, work: Parallel.minimumWork, grain: grain, WorkerVisits(counts: counts, workers: workers))
+            #expect(counts.allSatisfy { $0 == 1 }, "grain \(grain)")
+            #expect(workers.allSatisfy { $0 == 0 || $0 == 1 }, "grain \(grain)")
+        }
+    }
+
     @Test func smallLoopsStayOnTheCallingThread() {
         let before = Parallel.handOffs
         #expect(visit(100, work: Parallel.minimumWork - 1).firstRange == 0..<100)
