@@ -144,14 +144,8 @@ void folio_small_backward(
 
 /* ---- 3×3 convolutions over few channels, directly ---- */
 
-/* Padding writes whole vectors (a masked store is slow on AMD's cores, and a library call per
-   short row costs more than the row): the lanes past a row land on cells written later, the next
-   row's or the next plane's, unless they would pass `limit`, the end of what the call writes,
-   where the store is masked. */
-KERNEL void store_before(float *p, __m256 v, const float *limit) {
-    if (p + 8 <= limit) _mm256_storeu_ps(p, v);
-    else _mm256_maskstore_ps(p, lanes((int)(limit - p)), v);
-}
+/* Padding writes whole vectors (`store_before`: a library call per short row costs more than
+   the row): the lanes past a row land on the next row's cells or the next plane's. */
 
 /* Zeros into p[0, count). */
 KERNEL void zero_cells(float *p, long count, const float *limit) {

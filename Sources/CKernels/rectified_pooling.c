@@ -64,9 +64,8 @@ VECTOR void load_cells(const float *top, int width, int o, const affine *a, __m2
     for (int k = 0; k < 4; k++) cell[k] = normalized8(cell[k], a);
 }
 
-/* Row ends are stored as whole vectors (a masked store is slow on AMD's cores): the lanes past
-   the row land on cells that are written later, unless they would pass `limit`, the end of
-   what the call writes, where the store is masked. */
+/* Row ends are stored as whole vectors (`store_before`, `interleave`), the lanes past the row
+   landing on cells written later. */
 
 /* The pooled row of the pair at `top` into `row`. */
 VECTOR void pool_pair(const float *top, int width, const affine *a, float *row, const float *limit) {
@@ -76,8 +75,7 @@ VECTOR void pool_pair(const float *top, int width, const affine *a, float *row, 
         load_cells(top, width, o, a, cell);
         for (int k = 0; k < 4; k++) cell[k] = rectified8(cell[k], a);
         const __m256 maximum = larger8(larger8(cell[0], cell[1]), larger8(cell[2], cell[3]));
-        if (o + 8 <= outputs || row + o + 8 <= limit) _mm256_storeu_ps(row + o, maximum);
-        else _mm256_maskstore_ps(row + o, lanes(outputs - o), maximum);
+        store_before(row + o, maximum, limit);
     }
 }
 
@@ -156,10 +154,7 @@ void folio_relu_pool_forward(
 
 __attribute__((target("avx2")))
 void folio_relu_pool_backward(
-    int channels, int height, int width, const float *input, const float *output, const float *outputGradient,
-    float *gradient, int first, int end) {
-    (void)channels;
-    (void)height;
+    int width, const float *input, const float *output, const float *outputGradient, float *gradient, int first, int end) {
     const int outputs = width / 2;
     const affine a = channel_affine(0, 0, 0, 0, 0);
     for (int pair = first; pair < end; pair++) {
@@ -256,9 +251,8 @@ void folio_relu_pool_forward(
 }
 
 void folio_relu_pool_backward(
-    int channels, int height, int width, const float *input, const float *output, const float *outputGradient,
-    float *gradient, int first, int end) {
-    (void)channels; (void)height; (void)width; (void)input; (void)output; (void)outputGradient; (void)gradient;
+    int width, const float *input, const float *output, const float *outputGradient, float *gradient, int first, int end) {
+    (void)width; (void)input; (void)output; (void)outputGradient; (void)gradient;
     (void)first; (void)end;
     __builtin_trap();
 }

@@ -39,6 +39,14 @@ VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells, int masked)
     }
 }
 
+/* The kernels store whole vectors where a row ends inside one (a masked store is slow on AMD's
+   cores): the lanes past the row land on values written later, unless they would pass `limit`,
+   the end of what the call writes, where the store is masked there. */
+VECTOR void store_before(float *p, __m256 v, const float *limit) {
+    if (p + 8 <= limit) _mm256_storeu_ps(p, v);
+    else _mm256_maskstore_ps(p, lanes((int)(limit - p)), v);
+}
+
 /* Lanes 0+4, 1+5, 2+6, 3+7, then (0+4)+(2+6), (1+5)+(3+7), then their sum. */
 KERNEL float lane_sum(__m256 v) {
     __m128 half = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

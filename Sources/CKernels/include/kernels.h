@@ -183,8 +183,7 @@ void folio_relu_pool_forward(
 /// Backward without normalization, over the row pairs [first, end): dy into `gradient`
 /// [batch, C, H, W].
 void folio_relu_pool_backward(
-    int channels, int height, int width, const float *input, const float *output, const float *outputGradient,
-    float *gradient, int first, int end);
+    int width, const float *input, const float *output, const float *outputGradient, float *gradient, int first, int end);
 
 /// Backward with normalization, first pass, over the channels [first, end): the sums
 /// `shiftGradient`[c] = Σ dy and `gainGradient`[c] = Σ dy · x̂ over the batch in order, each

@@ -117,7 +117,7 @@ final class RectifiedPooling {
                     c, h, w, input.data, normalization?.center, normalization?.scale, normalization?.gain, normalization?.shift,
                     stage.output.data, lower, upper)
             case .backward:
-                folio_relu_pool_backward(c, h, w, input.data, stage.output.data, dy, stage.gradient.data, lower, upper)
+                folio_relu_pool_backward(w, input.data, stage.output.data, dy, stage.gradient.data, lower, upper)
             case .sums:
                 guard let layer, let normalization else { return }
                 folio_norm_relu_pool_sums(
