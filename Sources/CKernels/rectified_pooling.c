@@ -181,44 +181,40 @@ VECTOR float ordered_sum(__m256 v) {
 
 __attribute__((target("avx2")))
 void folio_norm_relu_pool_sums(
-    int batch, int channels, int height, int width, const float *input, const float *center, const float *scale,
-    const float *gain, const float *shift, const float *output, const float *outputGradient, float *shiftGradient,
-    float *gainGradient, int first, int end) {
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
     const int plane = height * width, outputs = width / 2, rows = height / 2, capacity = 2 * CHUNK * width + 16;
     float normalized[capacity], cells[capacity];
-    for (int c = first; c < end; c++) shiftGradient[c] = gainGradient[c] = 0;
-    for (int n = 0; n < batch; n++)
-        for (int c = first; c < end; c++) {
-            const affine a = channel_affine(center, scale, gain, shift, c);
-            const long index = (long)n * channels + c;
-            /* Elementwise.sumAndDot over the plane: eight lanes, lane l over the cells ≡ l (mod 8)
-               in order, the lanes added in order, then the last plane mod 8 cells. */
-            __m256 sums = _mm256_setzero_ps(), dots = _mm256_setzero_ps();
-            int count = 0, whole = 0;
-            for (int pair = 0; pair < rows; pair += CHUNK) {
-                const int pairs = rows - pair < CHUNK ? rows - pair : CHUNK;
-                for (int p = 0; p < pairs; p++) {
-                    const long at = index * rows + pair + p;
-                    route_pair(ROUTED_AND_NORMALIZED, input + index * plane + 2L * (pair + p) * width, width, &a,
-                               output + at * outputs, outputGradient + at * outputs, 0, cells + 2L * p * width,
-                               normalized + 2L * p * width, cells + capacity);
-                }
-                count = 2 * pairs * width;
-                whole = count / 8 * 8;
-                for (int i = 0; i < whole; i += 8) {
-                    const __m256 value = _mm256_loadu_ps(cells + i);
-                    sums = _mm256_add_ps(sums, value);
-                    dots = _mm256_add_ps(dots, _mm256_mul_ps(value, _mm256_loadu_ps(normalized + i)));
-                }
+    for (int index = first; index < end; index++) {
+        const affine a = channel_affine(center, scale, gain, shift, index % channels);
+        /* Elementwise.sumAndDot over the plane: eight lanes, lane l over the cells ≡ l (mod 8) in
+           order, the lanes added in order, then the last plane mod 8 cells. */
+        __m256 lanesSum = _mm256_setzero_ps(), lanesDot = _mm256_setzero_ps();
+        int count = 0, whole = 0;
+        for (int pair = 0; pair < rows; pair += CHUNK) {
+            const int pairs = rows - pair < CHUNK ? rows - pair : CHUNK;
+            for (int p = 0; p < pairs; p++) {
+                const long at = (long)index * rows + pair + p;
+                route_pair(ROUTED_AND_NORMALIZED, input + (long)index * plane + 2L * (pair + p) * width, width, &a,
+                           output + at * outputs, outputGradient + at * outputs, 0, cells + 2L * p * width,
+                           normalized + 2L * p * width, cells + capacity);
             }
-            float sum = ordered_sum(sums), dot = ordered_sum(dots);
-            for (int i = whole; i < count; i++) { /* only the last chunk can end in a part of eight */
-                sum += cells[i];
-                dot += cells[i] * normalized[i];
+            count = 2 * pairs * width;
+            whole = count / 8 * 8;
+            for (int i = 0; i < whole; i += 8) {
+                const __m256 value = _mm256_loadu_ps(cells + i);
+                lanesSum = _mm256_add_ps(lanesSum, value);
+                lanesDot = _mm256_add_ps(lanesDot, _mm256_mul_ps(value, _mm256_loadu_ps(normalized + i)));
             }
-            shiftGradient[c] += sum;
-            gainGradient[c] += dot;
         }
+        float sum = ordered_sum(lanesSum), dot = ordered_sum(lanesDot);
+        for (int i = whole; i < count; i++) { /* only the last chunk can end in a part of eight */
+            sum += cells[i];
+            dot += cells[i] * normalized[i];
+        }
+        sums[2L * index] = sum;
+        sums[2L * index + 1] = dot;
+    }
 }
 
 __attribute__((target("avx2")))
@@ -258,11 +254,10 @@ void folio_relu_pool_backward(
 }
 
 void folio_norm_relu_pool_sums(
-    int batch, int channels, int height, int width, const float *input, const float *center, const float *scale,
-    const float *gain, const float *shift, const float *output, const float *outputGradient, float *shiftGradient,
-    float *gainGradient, int first, int end) {
-    (void)batch; (void)channels; (void)height; (void)width; (void)input; (void)center; (void)scale; (void)gain;
-    (void)shift; (void)output; (void)outputGradient; (void)shiftGradient; (void)gainGradient; (void)first; (void)end;
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)input; (void)center; (void)scale; (void)gain;
+    (void)shift; (void)output; (void)outputGradient; (void)sums; (void)first; (void)end;
     __builtin_trap();
 }
 

@@ -185,14 +185,14 @@ void folio_relu_pool_forward(
 void folio_relu_pool_backward(
     int width, const float *input, const float *output, const float *outputGradient, float *gradient, int first, int end);
 
-/// Backward with normalization, first pass, over the channels [first, end): the sums
-/// `shiftGradient`[c] = Σ dy and `gainGradient`[c] = Σ dy · x̂ over the batch in order, each
-/// image's plane summed as `Elementwise.sumAndDot` sums it (eight lanes, lane l over the
-/// cells ≡ l (mod 8), the lanes added in order, then the last H·W mod 8 cells).
+/// Backward with normalization, first pass, over the planes (an image's channel) [first,
+/// end): each plane's Σ dy and Σ dy · x̂ into `sums`[2·plane] and `sums`[2·plane + 1], summed as
+/// `Elementwise.sumAndDot` sums them (eight lanes, lane l over the cells ≡ l (mod 8), the lanes
+/// added in order, then the last H·W mod 8 cells). The parameter gradients dβ and dγ of a
+/// channel are its planes' sums added in the order of the images.
 void folio_norm_relu_pool_sums(
-    int batch, int channels, int height, int width, const float *input, const float *center, const float *scale,
-    const float *gain, const float *shift, const float *output, const float *outputGradient, float *shiftGradient,
-    float *gainGradient, int first, int end);
+    int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
+    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end);
 
 /// Backward with normalization, second pass, over the planes [first, end) (plane p: image
 /// p / C, channel p mod C): the normalization's input gradient dx = factor[c] · (count · dy −

@@ -74,6 +74,11 @@ public final class BatchNorm: Layer {
     private let runningMeanStorage: UnsafeMutablePointer<Float>
     private let runningVarianceStorage: UnsafeMutablePointer<Float>
     private let scratch: UnsafeMutablePointer<Float>
+    /// Each plane's sums [batch, channels · 2], for images: the passes that sum over a
+    /// channel's planes split the planes between threads (memory in order) and write each
+    /// plane's sums here, and `addPlaneTotals` adds them image by image, as a loop over the
+    /// batch would.
+    let planeTotals: Matrix
     /// x̂ of the last forward pass, which the backward pass reads.
     private let normalized: Matrix
     private let output: Matrix
@@ -99,6 +104,7 @@ public final class BatchNorm: Layer {
         runningMeanStorage = buffer(0)
         runningVarianceStorage = buffer(1)
         scratch = buffer(0)
+        planeTotals = Matrix(rows: 0, columns: 2 * shape.channels)
         normalized = Matrix(rows: 0, columns: shape.count)
         output = Matrix(rows: 0, columns: shape.count)
         inputGradient = Matrix(rows: 0, columns: shape.count)
@@ -134,10 +140,9 @@ public final class BatchNorm: Layer {
         if training {
             precondition(batch > 0, "batchnorm: empty batch")
             let count = Float(batch * positions)
-            let work = input.count
-            Parallel.split(channels, work: work, Loop(layer: self, step: .sums, matrix: input))
+            sumChannels(.sums, of: input, into: mean)
             for c in 0..<channels { mean[c] /= count }
-            Parallel.split(channels, work: work, Loop(layer: self, step: .squaredDeviations, matrix: input))
+            sumChannels(.squaredDeviations, of: input, into: scratch)
             let momentum = options.momentum
             // M / (M − 1) turns the biased variance into the unbiased one (1 for a single value).
             let correction: Float = options.runningVariance == .unbiased && count > 1 ? count / (count - 1) : 1
@@ -164,11 +169,43 @@ public final class BatchNorm: Layer {
         let batch = outputGradient.rows
         precondition(batch == normalized.rows, "batchnorm: backward batch differs from forward")
         inputGradient.resize(rows: batch)
-        Parallel.split(channels, work: outputGradient.count, Loop(layer: self, step: .parameterGradients, matrix: outputGradient))
+        sumChannels(.parameterGradients, of: outputGradient, into: beta.gradient.data, and: gamma.gradient.data)
         guard needsInputGradient else { return inputGradient }
         _ = inputGradientFactors(batch: batch)
         Parallel.split(batch, work: outputGradient.count, Loop(layer: self, step: .inputGradient, matrix: outputGradient))
         return inputGradient
+    }
+
+    /// Runs one of the passes that sum over each channel (`Loop.Step`'s sums, squared
+    /// deviations and parameter gradients) into `first` (and `second`): over channels for
+    /// vectors, over planes and then `addPlaneTotals` for images.
+    private func sumChannels(
+        _ step: Loop.Step, of matrix: Matrix, into first: UnsafeMutablePointer<Float>,
+        and second: UnsafeMutablePointer<Float>? = nil
+    ) {
+        let loop = Loop(layer: self, step: step, matrix: matrix)
+        if positions == 1 {
+            Parallel.split(channels, work: matrix.count, loop)
+            return
+        }
+        planeTotals.resize(rows: matrix.rows)
+        Parallel.split(matrix.rows * channels, work: matrix.count, loop)
+        addPlaneTotals(into: first, second)
+    }
+
+    /// first[c] = Σ planeTotals[image, 2c] and second[c] = Σ planeTotals[image, 2c + 1] (when
+    /// not nil), adding the images in order.
+    func addPlaneTotals(into first: UnsafeMutablePointer<Float>, _ second: UnsafeMutablePointer<Float>?) {
+        for c in 0..<channels {
+            var firstTotal: Float = 0, secondTotal: Float = 0
+            for image in 0..<planeTotals.rows {
+                let totals = planeTotals.row(image) + 2 * c
+                firstTotal += totals[0]
+                secondTotal += totals[1]
+            }
+            first[c] = firstTotal
+            second?[c] = secondTotal
+        }
     }
 
     /// γ / (M σ) per channel into `scratch`, for a batch of `batch` examples (M = batch ×
@@ -179,16 +216,17 @@ public final class BatchNorm: Layer {
         return UnsafePointer(scratch)
     }
 
-    /// The layer's loops that the helper thread can share, over channels or rows.
+    /// The layer's loops that the helper thread can share, over rows, or (the sums) over
+    /// channels for vectors and planes for images.
     private struct Loop: SplitLoop {
         enum Step {
-            /// Per-channel sums of the input (`matrix`) into `mean`.
+            /// Per-channel sums of the input (`matrix`).
             case sums
-            /// Per-channel sums of squared deviations from `mean` into `scratch`.
+            /// Per-channel sums of squared deviations from `mean`.
             case squaredDeviations
             /// x̂ and y from the input (`matrix`).
             case normalize
-            /// dβ and dγ from the output gradient (`matrix`).
+            /// dβ and dγ from the output gradient (`matrix`): per-channel sums of dy and dy · x̂.
             case parameterGradients
             /// dx from the output gradient (`matrix`), dβ, dγ and `scratch`.
             case inputGradient
@@ -199,38 +237,14 @@ public final class BatchNorm: Layer {
 
         func run(_ range: Range<Int>) {
             switch step {
-            case .sums: layer.channelSums(matrix, channels: range)
-            case .squaredDeviations: layer.squaredDeviationSums(matrix, channels: range)
+            case .sums, .squaredDeviations, .parameterGradients:
+                if layer.positions == 1 {
+                    layer.vectorSums(step, of: matrix, channels: range)
+                } else {
+                    layer.planeSums(step, of: matrix, planes: range)
+                }
             case .normalize: layer.normalize(matrix, rows: range)
-            case .parameterGradients: layer.parameterGradients(matrix, channels: range)
             case .inputGradient: layer.inputGradient(matrix, rows: range)
-            }
-        }
-    }
-
-    /// dβ[c] = Σ dy and dγ[c] = Σ dy · x̂ over the batch and positions of channel c, for the
-    /// channels in `channelRange`.
-    private func parameterGradients(_ outputGradient: Matrix, channels channelRange: Range<Int>) {
-        let width = inputShape.count, dy = outputGradient.data, xHat = normalized.data
-        let dGamma = gamma.gradient.data, dBeta = beta.gradient.data
-        for c in channelRange {
-            dGamma[c] = 0
-            dBeta[c] = 0
-        }
-        for row in 0..<outputGradient.rows {
-            let dyRow = dy + row * width, xRow = xHat + row * width
-            if positions == 1 {
-                for c in channelRange {
-                    dBeta[c] += dyRow[c]
-                    dGamma[c] += dyRow[c] * xRow[c]
-                }
-            } else {
-                for c in channelRange {
-                    let offset = c * positions
-                    let (sum, product) = Elementwise.sumAndDot(dyRow + offset, xRow + offset, count: positions)
-                    dBeta[c] += sum
-                    dGamma[c] += product
-                }
             }
         }
     }
@@ -257,36 +271,51 @@ public final class BatchNorm: Layer {
         }
     }
 
-    /// mean[c] = Σ x over the batch and positions of channel c, for the channels in `range`.
-    private func channelSums(_ input: Matrix, channels range: Range<Int>) {
-        let width = inputShape.count, x = input.data
-        for c in range { mean[c] = 0 }
-        for row in 0..<input.rows {
-            let xRow = x + row * width
-            if positions == 1 {
-                for c in range { mean[c] += xRow[c] }
-            } else {
-                for c in range { mean[c] += Elementwise.sum(xRow + c * positions, count: positions) }
+    /// A sum over each channel, for vectors (every feature its own channel), over the channels
+    /// in `range`: mean[c] = Σ x, scratch[c] = Σ (x − mean[c])², or dβ[c] = Σ dy and
+    /// dγ[c] = Σ dy · x̂, over the batch in order.
+    private func vectorSums(_ step: Loop.Step, of matrix: Matrix, channels range: Range<Int>) {
+        let x = matrix.data, xHat = normalized.data, dBeta = beta.gradient.data, dGamma = gamma.gradient.data
+        for c in range {
+            switch step {
+            case .sums: mean[c] = 0
+            case .squaredDeviations: scratch[c] = 0
+            default: (dBeta[c], dGamma[c]) = (0, 0)
             }
         }
-    }
-
-    /// scratch[c] = Σ (x − mean[c])² over the batch and positions of channel c, for the
-    /// channels in `range`.
-    private func squaredDeviationSums(_ input: Matrix, channels range: Range<Int>) {
-        let width = inputShape.count, x = input.data
-        for c in range { scratch[c] = 0 }
-        for row in 0..<input.rows {
-            let xRow = x + row * width
-            if positions == 1 {
+        for row in 0..<matrix.rows {
+            let xRow = x + row * channels, xHatRow = xHat + row * channels
+            switch step {
+            case .sums:
+                for c in range { mean[c] += xRow[c] }
+            case .squaredDeviations:
                 for c in range {
                     let deviation = xRow[c] - mean[c]
                     scratch[c] += deviation * deviation
                 }
-            } else {
+            default:
                 for c in range {
-                    scratch[c] += Elementwise.squaredDeviations(xRow + c * positions, from: mean[c], count: positions)
+                    dBeta[c] += xRow[c]
+                    dGamma[c] += xRow[c] * xHatRow[c]
                 }
+            }
+        }
+    }
+
+    /// The same sums for images, for the planes (an image's channel) in `range`: each plane's
+    /// Σ x, Σ (x − mean[c])², or Σ dy and Σ dy · x̂ (with `Elementwise`'s lanes) into `planeTotals`.
+    private func planeSums(_ step: Loop.Step, of matrix: Matrix, planes range: Range<Int>) {
+        let totals = planeTotals.data
+        for plane in range {
+            let values = matrix.data + plane * positions, c = plane % channels
+            switch step {
+            case .sums:
+                totals[2 * plane] = Elementwise.sum(values, count: positions)
+            case .squaredDeviations:
+                totals[2 * plane] = Elementwise.squaredDeviations(values, from: mean[c], count: positions)
+            default:
+                (totals[2 * plane], totals[2 * plane + 1]) =
+                    Elementwise.sumAndDot(values, normalized.data + plane * positions, count: positions)
             }
         }
     }

@@ -72,7 +72,9 @@ final class RectifiedPooling {
             if needsInputGradient { run(.backward, over: batch * shape.channels * (shape.height / 2), outputGradient: outputGradient) }
             return gradient
         }
-        run(.sums, over: shape.channels, outputGradient: outputGradient)
+        normalization.planeTotals.resize(rows: batch)
+        run(.sums, over: batch * shape.channels, outputGradient: outputGradient)
+        normalization.addPlaneTotals(into: normalization.beta.gradient.data, normalization.gamma.gradient.data)
         if needsInputGradient {
             let factors = normalization.inputGradientFactors(batch: batch)
             run(.inputGradient(factors: factors), over: batch * shape.channels, outputGradient: outputGradient)
@@ -95,7 +97,8 @@ final class RectifiedPooling {
             case forward
             /// Without normalization: the input gradient, over row pairs.
             case backward
-            /// With normalization: its parameter gradients dβ = Σ dy and dγ = Σ dy · x̂, over channels.
+            /// With normalization: each plane's share of its parameter gradients dβ = Σ dy and
+            /// dγ = Σ dy · x̂ (`BatchNorm.planeTotals`), over planes (an image's channel).
             case sums
             /// With normalization: the input gradient, over planes (an image's channel), from the
             /// normalization's `inputGradientFactors`.
@@ -121,8 +124,8 @@ final class RectifiedPooling {
             case .sums:
                 guard let layer, let normalization else { return }
                 folio_norm_relu_pool_sums(
-                    Int32(input.rows), c, h, w, input.data, normalization.center, normalization.scale, normalization.gain,
-                    normalization.shift, stage.output.data, dy, layer.beta.gradient.data, layer.gamma.gradient.data, lower, upper)
+                    c, h, w, input.data, normalization.center, normalization.scale, normalization.gain, normalization.shift,
+                    stage.output.data, dy, layer.planeTotals.data, lower, upper)
             case .inputGradient(let factors):
                 guard let layer, let normalization else { return }
                 folio_norm_relu_pool_gradient(
