@@ -153,10 +153,9 @@ KERNEL void zero_cells(float *p, long count, const float *limit) {
 }
 
 __attribute__((target("avx2,fma")))
-void folio_pad_planes(
-    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
-    int end) {
-    const long paddedPlane = (long)paddedHeight * paddedWidth;
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
+    const int paddedWidth = width + 2;
+    const long paddedPlane = (long)(height + 2) * paddedWidth;
     const float *limit = padded + (long)end * channels * paddedPlane;
     for (int n = first; n < end; n++)
         for (int c = 0; c < channels; c++) {
@@ -172,7 +171,7 @@ void folio_pad_planes(
                         x + 8 <= width ? _mm256_loadu_ps(source + x) : _mm256_maskload_ps(source + x, lanes(width - x));
                     store_before(row + 1 + x, values, limit);
                 }
-                store_before(row + 1 + width, _mm256_setzero_ps(), limit); /* the 1 or 2 columns right of the image */
+                store_before(row + 1 + width, _mm256_setzero_ps(), limit); /* the column right of the image */
             }
             zero_cells(target + (long)(height + 1) * paddedWidth, paddedPlane - (long)(height + 1) * paddedWidth, limit);
         }
@@ -320,11 +319,8 @@ void folio_small_backward(
     __builtin_trap();
 }
 
-void folio_pad_planes(
-    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
-    int end) {
-    (void)channels; (void)height; (void)width; (void)paddedHeight; (void)paddedWidth; (void)input; (void)padded;
-    (void)first; (void)end;
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end) {
+    (void)channels; (void)height; (void)width; (void)input; (void)padded; (void)first; (void)end;
     __builtin_trap();
 }
 void folio_conv3x3_forward(

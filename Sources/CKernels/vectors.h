@@ -17,6 +17,12 @@ VECTOR __m256i lanes(int count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
+/* Lanes [low, high) of a vector, as `lanes` (empty where high ≤ low). */
+VECTOR __m256i lanes_between(int low, int high) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_andnot_si256(_mm256_cmpgt_epi32(_mm256_set1_epi32(low), index), _mm256_cmpgt_epi32(_mm256_set1_epi32(high), index));
+}
+
 /* The even- and odd-numbered of the sixteen values lo, hi: lanes 0, 2, …, 14 and 1, 3, …, 15. */
 VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
     const __m256 e = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0)), o = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));

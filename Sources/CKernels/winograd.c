@@ -34,28 +34,43 @@ VECTOR void columns_of(const float *row, int count, __m256 *even, __m256 *odd) {
     deinterleave(_mm256_maskload_ps(row, lanes(count)), _mm256_maskload_ps(row + 8, lanes(count - 8)), even, odd);
 }
 
-/* The input tiles Bᵀ d B of images [first, end) of `padded` [batch, C, H″, W″] into `tiles`
-   [16, C, tileCount]. */
+/* The input tiles Bᵀ d B of images [first, end) of `images` [batch, C, H, W] into `tiles`
+   [16, C, tileCount]. Tile (ty, tx) reads rows 2·ty − 1 … 2·ty + 2 and columns 2·tx − 1 …
+   2·tx + 2, those outside the image as 0 (the padding, never written anywhere). */
 TRANSFORM
 static void transform_input(
-    int channels, int height, int width, const float *padded, float *tiles, long tileCount, int first, int end) {
+    int channels, int height, int width, const float *images, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
-    const int paddedWidth = folio_winograd_padded(width);
-    const long paddedPlane = (long)folio_winograd_padded(height) * paddedWidth, stride = folio_winograd_stride(channels, tileCount);
+    const long plane = (long)height * width, stride = folio_winograd_stride(channels, tileCount);
+    const __m256 zero = _mm256_setzero_ps();
+    /* Tile tx reads columns 2·tx − 1 … 2·tx + 2: for eight tiles, the even and odd columns from
+       x = 2·tx − 1 (e, o) and from x + 2 (e′, o′), 2·count values each, of which those in the
+       image are loaded, by loads at x, x + 8, x + 2 and x + 10 under these masks. */
+    __m256i masks[(columns + 7) / 8][4];
+    for (int tx = 0; tx < columns; tx += 8) {
+        const int count = columns - tx < 8 ? columns - tx : 8;
+        for (int k = 0; k < 4; k++) {
+            const int from = 2 * tx - 1 + (k & 1) * 8 + (k >> 1) * 2, last = 2 * count - (k & 1) * 8;
+            masks[tx / 8][k] = lanes_between(-from, width - from < last ? width - from : last);
+        }
+    }
     for (int n = first; n < end; n++)
         for (int c = 0; c < channels; c++) {
-            const float *plane = padded + ((long)n * channels + c) * paddedPlane;
+            const float *image = images + ((long)n * channels + c) * plane;
             for (int ty = 0; ty < rows; ty++) {
-                const float *r = plane + (long)(2 * ty) * paddedWidth;
                 float *out = tiles + (long)c * tileCount + ((long)n * rows + ty) * columns;
                 for (int tx = 0; tx < columns; tx += 8) {
-                    /* Tile tx reads columns 2·tx … 2·tx + 3 of four rows d0 … d3: for eight tiles,
-                       the even and odd columns from 2·tx (e, o) and from 2·tx + 2 (e′, o′). */
-                    const int x = 2 * tx, count = columns - tx < 8 ? columns - tx : 8, values = 2 * count;
+                    const __m256i *mask = masks[tx / 8];
                     __m256 e[4], o[4], e1[4], o1[4];
                     for (int i = 0; i < 4; i++) {
-                        columns_of(r + (long)i * paddedWidth + x, values, &e[i], &o[i]);
-                        columns_of(r + (long)i * paddedWidth + x + 2, values, &e1[i], &o1[i]);
+                        const int y = 2 * ty - 1 + i;
+                        if (y < 0 || y >= height) {
+                            e[i] = o[i] = e1[i] = o1[i] = zero;
+                            continue;
+                        }
+                        const float *r = image + (long)y * width + 2 * tx - 1;
+                        deinterleave(_mm256_maskload_ps(r, mask[0]), _mm256_maskload_ps(r + 8, mask[1]), &e[i], &o[i]);
+                        deinterleave(_mm256_maskload_ps(r + 2, mask[2]), _mm256_maskload_ps(r + 10, mask[3]), &e1[i], &o1[i]);
                     }
                     /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3, at each of the four columns */
                     __m256 t[4][4]; /* [a][j]: row a at column 2·tx + j */
@@ -180,11 +195,12 @@ void folio_winograd_filters(int filters, int channels, const float *weights, flo
         }
 }
 
-/* The weight gradient Gᵀ u G [F, C, 3, 3] from its transformed form [16, F, C]. */
+/* The weight gradient Gᵀ u G [F, C, 3, 3] from its transformed form [16, F, C], for the filters
+   [first, end). */
 TRANSFORM
-static void transform_filter_gradient(int filters, int channels, const float *transformed, float *gradient) {
+static void transform_filter_gradient(int filters, int channels, const float *transformed, float *gradient, int first, int end) {
     const long stride = folio_winograd_stride(filters, channels);
-    for (int f = 0; f < filters; f++)
+    for (int f = first; f < end; f++)
         for (int c = 0; c < channels; c++) {
             const float *u = transformed + (long)f * channels + c;
             float h[3][4]; /* Gᵀ u: rows u0 + (u1 + u2)·½, (u1 − u2)·½, (u1 + u2)·½ + u3 */
@@ -293,7 +309,6 @@ typedef struct {
     int first, count;      /* the block's first image and its number of images */
     long tiles, columns;   /* its tiles, and those rounded up to 8 (the products' width) */
     long row;              /* the tile matrices' row length */
-    float *padded;         /* the block's images padded, [count, C or F, H″, W″] */
     float *narrow, *wide;  /* tile matrices [16, C, row] and [16, F, row] */
     long narrowStride, wideStride;
 } Block;
@@ -306,8 +321,7 @@ static Block block(int channels, int height, int width, int filters, int batch, 
     b.tiles = (long)b.count * ((height + 1) / 2) * ((width + 1) / 2);
     b.columns = (b.tiles + 7) / 8 * 8;
     b.row = folio_winograd_block_row(height, width);
-    b.padded = scratch; /* the parts in the order `folio_winograd_scratch` counts them */
-    b.narrow = scratch + folio_winograd_padded_block(channels, height, width, filters);
+    b.narrow = scratch; /* the parts in the order `folio_winograd_scratch` counts them */
     b.narrowStride = folio_winograd_stride(channels, b.row);
     b.wide = b.narrow + 16 * b.narrowStride;
     b.wideStride = folio_winograd_stride(filters, b.row);
@@ -321,11 +335,9 @@ static void clear_tail(const Block *b, float *tiles, int rows, long stride) {
             for (long t = b->tiles; t < b->columns; t++) tiles[x * stride + r * b->row + t] = 0;
 }
 
-/* The block's images of `images` [batch, rows, H, W] padded, then transformed into `tiles`. */
+/* The block's images of `images` [batch, rows, H, W] transformed into `tiles`. */
 static void transform_block(const Block *b, int rows, int height, int width, const float *images, float *tiles) {
-    const int ph = folio_winograd_padded(height), pw = folio_winograd_padded(width);
-    folio_pad_planes(rows, height, width, ph, pw, images + (long)b->first * rows * height * width, b->padded, 0, b->count);
-    transform_input(rows, height, width, b->padded, tiles, b->row, 0, b->count);
+    transform_input(rows, height, width, images + (long)b->first * rows * height * width, tiles, b->row, 0, b->count);
 }
 
 void folio_winograd_forward(
@@ -376,17 +388,21 @@ void folio_winograd_backward(
 
 void folio_winograd_gradients(
     int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
-    float *biasGradient) {
+    float *biasGradient, int first, int end) {
     const long filterStride = folio_winograd_stride(filters, channels), share = folio_winograd_share(filters, channels);
-    const long weights = 16 * filterStride;
-    for (long i = 0; i < weights; i++) transformed[i] = shares[i];
-    for (int f = 0; f < filters; f++) biasGradient[f] = shares[weights + f];
-    for (int index = 1; index < blocks; index++) {
-        const float *next = shares + index * share;
-        for (long i = 0; i < weights; i++) transformed[i] += next[i];
-        for (int f = 0; f < filters; f++) biasGradient[f] += next[weights + f];
+    const long weights = 16 * filterStride, from = (long)first * channels, to = (long)end * channels;
+    for (int position = 0; position < 16; position++) {
+        float *sum = transformed + position * filterStride;
+        const float *part = shares + position * filterStride;
+        for (long i = from; i < to; i++) sum[i] = part[i];
+        for (int index = 1; index < blocks; index++)
+            for (long i = from; i < to; i++) sum[i] += part[index * share + i];
     }
-    transform_filter_gradient(filters, channels, transformed, weightGradient);
+    for (int f = first; f < end; f++) {
+        biasGradient[f] = shares[weights + f];
+        for (int index = 1; index < blocks; index++) biasGradient[f] += shares[index * share + weights + f];
+    }
+    transform_filter_gradient(filters, channels, transformed, weightGradient, first, end);
 }
 
 #else
@@ -411,8 +427,9 @@ void folio_winograd_backward(
 }
 void folio_winograd_gradients(
     int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
-    float *biasGradient) {
+    float *biasGradient, int first, int end) {
     (void)filters; (void)channels; (void)blocks; (void)shares; (void)transformed; (void)weightGradient; (void)biasGradient;
+    (void)first; (void)end;
     __builtin_trap();
 }
 

@@ -49,12 +49,9 @@ void folio_small_backward(
 /// product. Images are NCHW; `padded` holds each image's C planes with a border of one zero
 /// row above and below and one zero column left and right: [batch, C, H + 2, W + 2].
 
-/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` [batch, C, paddedHeight,
-/// paddedWidth], the image at row 1, column 1, zeros around it: here H + 2 and W + 2;
-/// `folio_winograd_padded` sizes for Winograd's whole tiles.
-void folio_pad_planes(
-    int channels, int height, int width, int paddedHeight, int paddedWidth, const float *input, float *padded, int first,
-    int end);
+/// Copies images [first, end) of `input` [batch, C, H, W] into `padded` [batch, C, H + 2,
+/// W + 2], the image at row 1, column 1, zeros around it.
+void folio_pad_planes(int channels, int height, int width, const float *input, float *padded, int first, int end);
 
 /// out[n, f, y, x] = fma chain from bias[f] over c, i, j (in that order, j fastest) of
 /// weights[f, c, i, j] · padded[n, c, y + i, x + j], for images n in [first, end), F filters.
@@ -88,10 +85,6 @@ void folio_conv3x3_weight_gradient(
 /// every product element is one chain of fused multiply-adds from zero over the summed index
 /// in order, so a block's values do not depend on which thread computes it, or with what.
 
-/// Rows (or columns) of a padded plane for a side of `size` pixels: one zero border before
-/// and enough after for whole tiles.
-static inline int folio_winograd_padded(int size) { return 2 * ((size + 1) / 2) + 2; }
-
 /// Values from one of a tile matrix's 16 matrices to the next: rows · tileCount rounded up to
 /// a multiple of 1024, plus 16. The transforms read or write all 16 at once, and 16 streams a
 /// multiple of 4 KiB apart would compete for the same cache sets.
@@ -112,19 +105,11 @@ static inline long folio_winograd_block_row(int height, int width) {
     return (tiles + 7) / 8 * 8 + 8;
 }
 
-/// Floats of a block's padded images, the first part of the scratch space: its images' C or F
-/// planes (whichever are more), each padded.
-static inline long folio_winograd_padded_block(int channels, int height, int width, int filters) {
-    const long planes = (long)folio_winograd_block_images(height, width) * (channels > filters ? channels : filters);
-    return planes * folio_winograd_padded(height) * folio_winograd_padded(width);
-}
-
-/// Floats of the scratch space one thread works a block in: the padded images, then two tile
-/// matrices, one over C rows and one over F.
+/// Floats of the scratch space one thread works a block in: two tile matrices, one over C
+/// rows and one over F.
 static inline long folio_winograd_scratch(int channels, int height, int width, int filters) {
     const long row = folio_winograd_block_row(height, width);
-    return folio_winograd_padded_block(channels, height, width, filters)
-        + 16 * (folio_winograd_stride(channels, row) + folio_winograd_stride(filters, row));
+    return 16 * (folio_winograd_stride(channels, row) + folio_winograd_stride(filters, row));
 }
 
 /// Floats of a block's share of the gradients (`folio_winograd_backward`): the transformed
@@ -157,12 +142,12 @@ void folio_winograd_backward(
     int channels, int height, int width, int filters, int batch, const float *input, const float *outputGradient,
     const float *transformed, float *shares, float *inputGradient, float *scratch, int first, int end);
 
-/// The weight gradient [F, C, 3, 3] and bias gradient [F] from the blocks' shares: summed block
-/// after block in order, then the weight gradient Gᵀ u G. `transformed` is scratch for 16
-/// matrices `folio_winograd_stride(F, C)` apart.
+/// The weight gradient [F, C, 3, 3] and bias gradient [F] of the filters [first, end) from the
+/// blocks' shares: summed block after block in order, then the weight gradient Gᵀ u G.
+/// `transformed` is scratch for 16 matrices `folio_winograd_stride(F, C)` apart.
 void folio_winograd_gradients(
     int filters, int channels, int blocks, const float *shares, float *transformed, float *weightGradient,
-    float *biasGradient);
+    float *biasGradient, int first, int end);
 
 /// Batch normalization (optional), ReLU and 2×2 max pooling over a convolution's output
 /// [batch, C, H, W] with even H and W, as one pass forward and one or two backward

@@ -46,7 +46,7 @@ enum DirectConvolution {
         func run(_ images: Range<Int>) {
             let (c, h, w) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width))
             let (first, end) = (Int32(images.lowerBound), Int32(images.upperBound))
-            folio_pad_planes(c, h, w, h + 2, w + 2, input.data, padded.data, first, end)
+            folio_pad_planes(c, h, w, input.data, padded.data, first, end)
             folio_conv3x3_forward(c, h, w, Int32(weights.rows), padded.data, weights.data, bias.data, output.data, first, end)
         }
     }

@@ -82,13 +82,13 @@ final class WinogradConvolution {
         Parallel.split(
             count, work: outputGradient.count * 32, grain: 1,
             Loop(step: .backward, layer: self, first: input, second: outputGradient, third: inputGradient))
-        folio_winograd_gradients(
-            Int32(filters), Int32(shape.channels), Int32(count), shares.data, transformedGradient.data, weightGradient.data,
-            biasGradient.data)
+        Parallel.split(
+            filters, work: shares.count,
+            Loop(step: .gradients(blocks: count), layer: self, first: weightGradient, second: biasGradient))
     }
 
-    /// The filter transform, split over filters, and the passes, over blocks taken in turn
-    /// (each thread in its own scratch space).
+    /// The filter transform and the gradients' sums, split over filters, and the passes, over
+    /// blocks taken in turn (each thread in its own scratch space).
     private struct Loop: SplitLoop {
         enum Step {
             /// U from the weights (`first`), over filters.
@@ -98,6 +98,9 @@ final class WinogradConvolution {
             /// The blocks' shares and the input gradient (`third`, unless nil) from the input
             /// (`first`) and the output gradient (`second`), over blocks.
             case backward
+            /// The weight gradient (`first`) and bias gradient (`second`) from the shares of
+            /// `blocks` blocks, over filters.
+            case gradients(blocks: Int)
         }
         let step: Step
         let layer: WinogradConvolution
@@ -124,6 +127,10 @@ final class WinogradConvolution {
                 folio_winograd_backward(
                     c, h, w, f, batch, first.data, second?.data, layer.transformedFilters.data, layer.shares.data,
                     third?.data, scratch, lower, upper)
+            case .gradients(let blocks):
+                folio_winograd_gradients(
+                    f, c, Int32(blocks), layer.shares.data, layer.transformedGradient.data, first.data, second?.data, lower,
+                    upper)
             }
         }
     }
