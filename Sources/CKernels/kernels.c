@@ -177,34 +177,56 @@ void folio_pad_planes(int channels, int height, int width, const float *input, f
         }
 }
 
-/* Output columns [x, x + 8) of rows [y, y + R) of filter f for one image; C and R are constants
-   at every call. Each row's chain runs over c, i, j in order; the R chains are independent,
-   so the FMAs' latency overlaps and the input rows are loaded once for the R outputs. */
+/* Output columns [x, x + 8) of rows [y, y + R) of S consecutive filters for one image (`filter`
+   and `bias` the first's, `out` the first's plane, the others `plane` values apart); C, R and S
+   are constants at every call. Each output's chain runs from its bias over c, i, j in order;
+   the R · S chains are independent, so the FMAs' latency overlaps, and each input row is
+   loaded once for all of them. With `masked` (a row's last columns), the loads are masked, and
+   so is the store of the plane's last row only: the others store whole vectors, whose lanes
+   past the row land on the next row's first columns, which `conv_forward_rows` writes later. */
 KERNEL void conv_forward_vector(
-    int C, int R, int height, int width, const float *padded, const float *filter, float bias, float *out, int y, int x,
-    __m256i mask, int masked) {
+    int C, int R, int S, int height, int width, const float *padded, const float *filter, const float *bias, float *out,
+    long plane, int y, int x, __m256i mask, int masked) {
     const int paddedWidth = width + 2, paddedPlane = (height + 2) * paddedWidth;
-    __m256 acc[4];
-    for (int r = 0; r < R; r++) acc[r] = _mm256_set1_ps(bias);
+    __m256 acc[2][4];
+    for (int s = 0; s < S; s++)
+        for (int r = 0; r < R; r++) acc[s][r] = _mm256_set1_ps(bias[s]);
     for (int c = 0; c < C; c++)
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++) {
-                const __m256 w = _mm256_set1_ps(filter[(c * 3 + i) * 3 + j]);
+                __m256 w[2];
+                for (int s = 0; s < S; s++) w[s] = _mm256_set1_ps(filter[s * C * 9 + (c * 3 + i) * 3 + j]);
                 for (int r = 0; r < R; r++) {
                     const float *row = padded + (long)c * paddedPlane + (long)(y + r + i) * paddedWidth + x;
-                    acc[r] = _mm256_fmadd_ps(w, load(row + j, mask, masked), acc[r]);
+                    const __m256 value = load(row + j, mask, masked);
+                    for (int s = 0; s < S; s++) acc[s][r] = _mm256_fmadd_ps(w[s], value, acc[s][r]);
                 }
             }
-    for (int r = 0; r < R; r++) store(out + (long)(y + r) * width + x, acc[r], mask, masked);
+    for (int s = 0; s < S; s++)
+        for (int r = 0; r < R; r++)
+            store(out + s * plane + (long)(y + r) * width + x, acc[s][r], mask, masked && y + r == height - 1);
 }
 
-/* Rows [y, y + R) of one filter's output plane. */
+/* Rows [y, y + R) of S consecutive filters' output planes: the rows' last columns first, when
+   they are not a whole vector, so that the whole vectors written after cover what their stores
+   wrote past each row. */
 KERNEL void conv_forward_rows(
-    int C, int R, int height, int width, const float *padded, const float *filter, float bias, float *out, int y,
+    int C, int R, int S, int height, int width, const float *padded, const float *filter, const float *bias, float *out,
+    int y, __m256i mask) {
+    const long plane = (long)height * width;
+    const int whole = width / 8 * 8;
+    if (whole < width) conv_forward_vector(C, R, S, height, width, padded, filter, bias, out, plane, y, whole, mask, 1);
+    for (int x = 0; x < whole; x += 8) conv_forward_vector(C, R, S, height, width, padded, filter, bias, out, plane, y, x, mask, 0);
+}
+
+/* S consecutive filters' output planes, from filter f, for one image. */
+KERNEL void conv_forward_planes(
+    int C, int S, int height, int width, const float *input, const float *weights, const float *bias, float *out, int f,
     __m256i mask) {
-    int x = 0;
-    for (; x + 8 <= width; x += 8) conv_forward_vector(C, R, height, width, padded, filter, bias, out, y, x, mask, 0);
-    if (x < width) conv_forward_vector(C, R, height, width, padded, filter, bias, out, y, x, mask, 1);
+    const float *filter = weights + (long)f * C * 9;
+    int y = 0;
+    for (; y + 4 <= height; y += 4) conv_forward_rows(C, 4, S, height, width, input, filter, bias + f, out, y, mask);
+    for (; y < height; y++) conv_forward_rows(C, 1, S, height, width, input, filter, bias + f, out, y, mask);
 }
 
 KERNEL void conv_forward(
@@ -212,14 +234,14 @@ KERNEL void conv_forward(
     float *output, int first, int end) {
     const __m256i mask = lanes(width % 8);
     const long paddedImage = (long)C * (height + 2) * (width + 2), image = (long)filters * height * width;
-    for (int n = first; n < end; n++)
-        for (int f = 0; f < filters; f++) {
-            const float *filter = weights + (long)f * C * 9, *input = padded + n * paddedImage;
-            float *out = output + n * image + (long)f * height * width;
-            int y = 0;
-            for (; y + 4 <= height; y += 4) conv_forward_rows(C, 4, height, width, input, filter, bias[f], out, y, mask);
-            for (; y < height; y++) conv_forward_rows(C, 1, height, width, input, filter, bias[f], out, y, mask);
-        }
+    for (int n = first; n < end; n++) {
+        const float *input = padded + n * paddedImage;
+        float *out = output + n * image;
+        int f = 0;
+        for (; f + 2 <= filters; f += 2)
+            conv_forward_planes(C, 2, height, width, input, weights, bias, out + (long)f * height * width, f, mask);
+        if (f < filters) conv_forward_planes(C, 1, height, width, input, weights, bias, out + (long)f * height * width, f, mask);
+    }
 }
 
 __attribute__((target("avx2,fma")))
