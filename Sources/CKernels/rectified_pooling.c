@@ -79,54 +79,52 @@ VECTOR void pool_pair(const float *top, int width, const affine *a, float *row, 
     }
 }
 
-/* What a backward pass writes for each cell of a row pair. */
-enum written {
-    ROUTED,     /* dy into `out` */
-    ROUTED_AND_NORMALIZED, /* dy into `out`, x̂ into `normalizedOut` */
-    INPUT_GRADIENT, /* the normalization's dx into `out` */
-};
+/* Windows o … o + 7 of the row pair at `top`, whose pooled row and its gradient are `maxima`
+   and `dy`: x̂ (or x) of their four cells (top left, top right, bottom left, bottom right) into
+   `cell`, and into `taken` their dy: each output's gradient goes to the first cell of its
+   window whose r equals the output, and is kept there where r > 0. Lanes past the row's last
+   window read 0 for the output and its gradient, so their dy is 0. */
+VECTOR void route_windows(
+    const float *top, int width, int o, const affine *a, const float *maxima, const float *dy, __m256 cell[4],
+    __m256 taken[4]) {
+    const int outputs = width / 2, full = o + 8 <= outputs;
+    const __m256i mask = lanes(outputs - o);
+    const __m256 zero = _mm256_setzero_ps();
+    const __m256 maximum = full ? _mm256_loadu_ps(maxima + o) : _mm256_maskload_ps(maxima + o, mask);
+    __m256 remaining = full ? _mm256_loadu_ps(dy + o) : _mm256_maskload_ps(dy + o, mask);
+    load_cells(top, width, o, a, cell);
+    for (int k = 0; k < 4; k++) {
+        const __m256 r = rectified8(cell[k], a);
+        const __m256 first = _mm256_cmp_ps(r, maximum, _CMP_EQ_OQ);
+        taken[k] = _mm256_and_ps(_mm256_and_ps(first, remaining), _mm256_cmp_ps(r, zero, _CMP_GT_OQ));
+        remaining = _mm256_andnot_ps(first, remaining);
+    }
+}
 
 /* The normalization's input gradient dx = factor · (count · dy − sum − x̂ · slope), constants as vectors. */
 typedef struct {
     __m256 factor, count, sum, slope;
 } gradient_terms;
 
-/* The row pair at `top`, whose pooled row and its gradient are `maxima` and `dy`: each output's
-   gradient goes to the first cell of its window (top left, top right, bottom left, bottom right)
-   whose r equals the output, and is kept there where r > 0, which gives dy of every cell. The
-   steps go from the row's end to its start, so that the lanes past the top row's end fall on the
-   bottom row's start, which a later step writes. */
+/* dy (or, given `terms`, the normalization's dx) of every cell of the row pair at `top` into
+   `out` (`route_windows`). The steps go from the row's end to its start, so that the lanes past
+   the top row's end fall on the bottom row's start, which a later step writes. */
 VECTOR void route_pair(
-    enum written what, const float *top, int width, const affine *a, const float *maxima, const float *dy,
-    const gradient_terms *terms, float *out, float *normalizedOut, const float *limit) {
+    const float *top, int width, const affine *a, const float *maxima, const float *dy, const gradient_terms *terms,
+    float *out, const float *limit) {
     const int outputs = width / 2;
-    const __m256 zero = _mm256_setzero_ps();
     for (int o = (outputs - 1) / 8 * 8; o >= 0; o -= 8) {
-        const int full = o + 8 <= outputs;
-        const __m256i mask = lanes(outputs - o);
-        const __m256 maximum = full ? _mm256_loadu_ps(maxima + o) : _mm256_maskload_ps(maxima + o, mask);
-        __m256 remaining = full ? _mm256_loadu_ps(dy + o) : _mm256_maskload_ps(dy + o, mask);
         __m256 cell[4], taken[4];
-        load_cells(top, width, o, a, cell);
-        for (int k = 0; k < 4; k++) {
-            const __m256 r = rectified8(cell[k], a);
-            const __m256 first = _mm256_cmp_ps(r, maximum, _CMP_EQ_OQ);
-            taken[k] = _mm256_and_ps(_mm256_and_ps(first, remaining), _mm256_cmp_ps(r, zero, _CMP_GT_OQ));
-            remaining = _mm256_andnot_ps(first, remaining);
-        }
-        if (what == INPUT_GRADIENT)
+        route_windows(top, width, o, a, maxima, dy, cell, taken);
+        if (terms)
             for (int k = 0; k < 4; k++) {
                 const __m256 scaled = _mm256_sub_ps(_mm256_mul_ps(terms->count, taken[k]), terms->sum);
                 taken[k] = _mm256_mul_ps(terms->factor, _mm256_sub_ps(scaled, _mm256_mul_ps(cell[k], terms->slope)));
             }
-        const int cells = full ? 16 : 2 * (outputs - o);
+        const int cells = o + 8 <= outputs ? 16 : 2 * (outputs - o);
         float *upper = out + 2 * o, *lower = out + width + 2 * o;
         interleave(taken[0], taken[1], upper, cells, upper + 16 > limit);
         interleave(taken[2], taken[3], lower, cells, lower + 16 > limit);
-        if (what == ROUTED_AND_NORMALIZED) {
-            interleave(cell[0], cell[1], normalizedOut + 2 * o, cells, 0);
-            interleave(cell[2], cell[3], normalizedOut + width + 2 * o, cells, 0);
-        }
     }
 }
 
@@ -159,16 +157,74 @@ void folio_relu_pool_backward(
     const affine a = channel_affine(0, 0, 0, 0, 0);
     for (int pair = first; pair < end; pair++) {
         const long offset = 2L * pair * width;
-        route_pair(ROUTED, input + offset, width, &a, output + (long)pair * outputs, outputGradient + (long)pair * outputs, 0,
-                   gradient + offset, 0, gradient + 2L * end * width);
+        route_pair(input + offset, width, &a, output + (long)pair * outputs, outputGradient + (long)pair * outputs, 0,
+                   gradient + offset, gradient + 2L * end * width);
     }
 }
 
-/* The parameter-gradient sums go through one plane (an image's channel) at a time, in chunks of
-   up to CHUNK row pairs, whose x̂ and dy wait in buffers on the stack to be summed in the order of
-   the plane's cells: eight rows are a multiple of eight cells, so the sums' lanes carry from one
-   chunk to the next. */
-enum { CHUNK = 4 };
+/* A plane's Σ dy and Σ dy · x̂ as `Elementwise.sumAndDot` sums them: eight lanes, lane l over
+   the cells q ≡ l (mod 8) below `whole` (the plane's cells rounded down to a multiple of 8) in
+   the order of q, the lanes added in order, then the cells from `whole` on, kept aside. */
+typedef struct {
+    __m256 sum, dot;
+    long whole;
+    int tail;
+    float tailSum[8], tailDot[8];
+} plane_sums;
+
+/* Adds the first n lanes of dy and product (dy · x̂), cells q … q + n − 1: rotated to lanes
+   q mod 8 …, and added only in the lanes they reach (a blend, so that no other lane changes). */
+VECTOR void add_cells(plane_sums *s, __m256 dy, __m256 product, long q, int n) {
+    if (n <= 0) return;
+    const int inLanes = s->whole - q < n ? (int)(s->whole - q) : n;
+    if (inLanes == 8 && q % 8 == 0) {
+        s->sum = _mm256_add_ps(s->sum, dy);
+        s->dot = _mm256_add_ps(s->dot, product);
+    } else if (inLanes > 0) {
+        const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        const __m256i rotation = _mm256_and_si256(_mm256_sub_epi32(index, _mm256_set1_epi32((int)(q % 8))), _mm256_set1_epi32(7));
+        const __m256 mask = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(lanes(inLanes)), rotation);
+        s->sum = _mm256_blendv_ps(s->sum, _mm256_add_ps(s->sum, _mm256_permutevar8x32_ps(dy, rotation)), mask);
+        s->dot = _mm256_blendv_ps(s->dot, _mm256_add_ps(s->dot, _mm256_permutevar8x32_ps(product, rotation)), mask);
+    }
+    if (inLanes < n) { /* the plane's last cells */
+        float values[8], products[8];
+        _mm256_storeu_ps(values, dy);
+        _mm256_storeu_ps(products, product);
+        for (int l = inLanes > 0 ? inLanes : 0; l < n; l++) {
+            s->tailSum[s->tail] = values[l];
+            s->tailDot[s->tail++] = products[l];
+        }
+    }
+}
+
+/* Adds the cells of the row pair at `top`, whose first cell is the plane's cell q, in order:
+   the top row as its steps go, the bottom row's steps kept in `pending` until the top row is done. */
+VECTOR void sum_pair(
+    const float *top, int width, const affine *a, const float *maxima, const float *dy, long q, plane_sums *s,
+    __m256 *pending) {
+    const int outputs = width / 2;
+    for (int o = 0; o < outputs; o += 8) {
+        __m256 cell[4], taken[4], low, high, lowX, highX;
+        route_windows(top, width, o, a, maxima, dy, cell, taken);
+        const int cells = width - 2 * o;
+        interleaved(taken[0], taken[1], &low, &high);
+        interleaved(cell[0], cell[1], &lowX, &highX);
+        add_cells(s, low, _mm256_mul_ps(low, lowX), q + 2 * o, cells < 8 ? cells : 8);
+        add_cells(s, high, _mm256_mul_ps(high, highX), q + 2 * o + 8, cells - 8 < 8 ? cells - 8 : 8);
+        __m256 *bottom = pending + o / 2; /* four per step */
+        interleaved(taken[2], taken[3], &bottom[0], &bottom[1]);
+        interleaved(cell[2], cell[3], &lowX, &highX);
+        bottom[2] = _mm256_mul_ps(bottom[0], lowX);
+        bottom[3] = _mm256_mul_ps(bottom[1], highX);
+    }
+    for (int o = 0; o < outputs; o += 8) {
+        const __m256 *bottom = pending + o / 2;
+        const int cells = width - 2 * o;
+        add_cells(s, bottom[0], bottom[2], q + width + 2 * o, cells < 8 ? cells : 8);
+        add_cells(s, bottom[1], bottom[3], q + width + 2 * o + 8, cells - 8 < 8 ? cells - 8 : 8);
+    }
+}
 
 /* Swift's `SIMD8<Float>.sum()`: the lanes added in order. */
 VECTOR float ordered_sum(__m256 v) {
@@ -183,34 +239,20 @@ __attribute__((target("avx2")))
 void folio_norm_relu_pool_sums(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
     const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
-    const int plane = height * width, outputs = width / 2, rows = height / 2, capacity = 2 * CHUNK * width + 16;
-    float normalized[capacity], cells[capacity];
+    const int plane = height * width, outputs = width / 2, rows = height / 2;
+    __m256 pending[4 * ((outputs + 7) / 8)];
     for (int index = first; index < end; index++) {
         const affine a = channel_affine(center, scale, gain, shift, index % channels);
-        /* Elementwise.sumAndDot over the plane: eight lanes, lane l over the cells ≡ l (mod 8) in
-           order, the lanes added in order, then the last plane mod 8 cells. */
-        __m256 lanesSum = _mm256_setzero_ps(), lanesDot = _mm256_setzero_ps();
-        int count = 0, whole = 0;
-        for (int pair = 0; pair < rows; pair += CHUNK) {
-            const int pairs = rows - pair < CHUNK ? rows - pair : CHUNK;
-            for (int p = 0; p < pairs; p++) {
-                const long at = (long)index * rows + pair + p;
-                route_pair(ROUTED_AND_NORMALIZED, input + (long)index * plane + 2L * (pair + p) * width, width, &a,
-                           output + at * outputs, outputGradient + at * outputs, 0, cells + 2L * p * width,
-                           normalized + 2L * p * width, cells + capacity);
-            }
-            count = 2 * pairs * width;
-            whole = count / 8 * 8;
-            for (int i = 0; i < whole; i += 8) {
-                const __m256 value = _mm256_loadu_ps(cells + i);
-                lanesSum = _mm256_add_ps(lanesSum, value);
-                lanesDot = _mm256_add_ps(lanesDot, _mm256_mul_ps(value, _mm256_loadu_ps(normalized + i)));
-            }
+        plane_sums s = {_mm256_setzero_ps(), _mm256_setzero_ps(), plane / 8 * 8, 0, {0}, {0}};
+        for (int pair = 0; pair < rows; pair++) {
+            const long at = (long)index * rows + pair;
+            sum_pair(input + (long)index * plane + 2L * pair * width, width, &a, output + at * outputs,
+                     outputGradient + at * outputs, 2L * pair * width, &s, pending);
         }
-        float sum = ordered_sum(lanesSum), dot = ordered_sum(lanesDot);
-        for (int i = whole; i < count; i++) { /* only the last chunk can end in a part of eight */
-            sum += cells[i];
-            dot += cells[i] * normalized[i];
+        float sum = ordered_sum(s.sum), dot = ordered_sum(s.dot);
+        for (int i = 0; i < s.tail; i++) {
+            sum += s.tailSum[i];
+            dot += s.tailDot[i];
         }
         sums[2L * index] = sum;
         sums[2L * index + 1] = dot;
@@ -230,8 +272,8 @@ void folio_norm_relu_pool_gradient(
                                       _mm256_set1_ps(gainGradient[c])};
         for (int pair = 0; pair < rows; pair++) {
             const long at = (long)index * rows + pair, offset = (long)index * plane + 2L * pair * width;
-            route_pair(INPUT_GRADIENT, input + offset, width, &a, output + at * outputs, outputGradient + at * outputs, &terms,
-                       gradient + offset, 0, gradient + (long)end * plane);
+            route_pair(input + offset, width, &a, output + at * outputs, outputGradient + at * outputs, &terms,
+                       gradient + offset, gradient + (long)end * plane);
         }
     }
 }

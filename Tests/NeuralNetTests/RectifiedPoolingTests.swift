@@ -32,12 +32,14 @@ struct RectifiedPoolingTests {
     }
 
     /// Shapes: small, odd channel counts, rows of whole vectors of eight outputs and of
-    /// vectors and a remainder, and one large enough for the loops to be split between two
-    /// threads.
+    /// vectors and a remainder, rows that start inside a vector of the sums' lanes (widths 6,
+    /// 14 and 36) and planes that end in part of one (14 × 14, the report's second block), and
+    /// one large enough for the loops to be split between two threads.
     @Test(arguments: [
         (true, FeatureShape(channels: 3, height: 4, width: 6), 2), (false, FeatureShape(channels: 3, height: 4, width: 6), 2),
         (true, FeatureShape(channels: 5, height: 10, width: 2), 3), (false, FeatureShape(channels: 1, height: 2, width: 2), 1),
         (true, FeatureShape(channels: 3, height: 2, width: 16), 2), (false, FeatureShape(channels: 2, height: 4, width: 36), 2),
+        (true, FeatureShape(channels: 2, height: 4, width: 36), 2), (true, FeatureShape(channels: 8, height: 14, width: 14), 3),
         (true, FeatureShape(channels: 16, height: 28, width: 28), 12), (false, FeatureShape(channels: 16, height: 28, width: 28), 12),
     ])
     func passesEqualTheLayers(batchNorm: Bool, shape: FeatureShape, batch: Int) throws {
