@@ -162,70 +162,6 @@ void folio_relu_pool_backward(
     }
 }
 
-/* A plane's Σ dy and Σ dy · x̂ as `Elementwise.sumAndDot` sums them: eight lanes, lane l over
-   the cells q ≡ l (mod 8) below `whole` (the plane's cells rounded down to a multiple of 8) in
-   the order of q, the lanes added in order, then the cells from `whole` on, kept aside. */
-typedef struct {
-    __m256 sum, dot;
-    long whole;
-    int tail;
-    float tailSum[8], tailDot[8];
-} plane_sums;
-
-/* Adds the first n lanes of dy and product (dy · x̂), cells q … q + n − 1: rotated to lanes
-   q mod 8 …, and added only in the lanes they reach (a blend, so that no other lane changes). */
-VECTOR void add_cells(plane_sums *s, __m256 dy, __m256 product, long q, int n) {
-    if (n <= 0) return;
-    const int inLanes = s->whole - q < n ? (int)(s->whole - q) : n;
-    if (inLanes == 8 && q % 8 == 0) {
-        s->sum = _mm256_add_ps(s->sum, dy);
-        s->dot = _mm256_add_ps(s->dot, product);
-    } else if (inLanes > 0) {
-        const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        const __m256i rotation = _mm256_and_si256(_mm256_sub_epi32(index, _mm256_set1_epi32((int)(q % 8))), _mm256_set1_epi32(7));
-        const __m256 mask = _mm256_permutevar8x32_ps(_mm256_castsi256_ps(lanes(inLanes)), rotation);
-        s->sum = _mm256_blendv_ps(s->sum, _mm256_add_ps(s->sum, _mm256_permutevar8x32_ps(dy, rotation)), mask);
-        s->dot = _mm256_blendv_ps(s->dot, _mm256_add_ps(s->dot, _mm256_permutevar8x32_ps(product, rotation)), mask);
-    }
-    if (inLanes < n) { /* the plane's last cells */
-        float values[8], products[8];
-        _mm256_storeu_ps(values, dy);
-        _mm256_storeu_ps(products, product);
-        for (int l = inLanes > 0 ? inLanes : 0; l < n; l++) {
-            s->tailSum[s->tail] = values[l];
-            s->tailDot[s->tail++] = products[l];
-        }
-    }
-}
-
-/* Adds the cells of the row pair at `top`, whose first cell is the plane's cell q, in order:
-   the top row as its steps go, the bottom row's steps kept in `pending` until the top row is done. */
-VECTOR void sum_pair(
-    const float *top, int width, const affine *a, const float *maxima, const float *dy, long q, plane_sums *s,
-    __m256 *pending) {
-    const int outputs = width / 2;
-    for (int o = 0; o < outputs; o += 8) {
-        __m256 cell[4], taken[4], low, high, lowX, highX;
-        route_windows(top, width, o, a, maxima, dy, cell, taken);
-        const int cells = width - 2 * o;
-        interleaved(taken[0], taken[1], &low, &high);
-        interleaved(cell[0], cell[1], &lowX, &highX);
-        add_cells(s, low, _mm256_mul_ps(low, lowX), q + 2 * o, cells < 8 ? cells : 8);
-        add_cells(s, high, _mm256_mul_ps(high, highX), q + 2 * o + 8, cells - 8 < 8 ? cells - 8 : 8);
-        __m256 *bottom = pending + o / 2; /* four per step */
-        interleaved(taken[2], taken[3], &bottom[0], &bottom[1]);
-        interleaved(cell[2], cell[3], &lowX, &highX);
-        bottom[2] = _mm256_mul_ps(bottom[0], lowX);
-        bottom[3] = _mm256_mul_ps(bottom[1], highX);
-    }
-    for (int o = 0; o < outputs; o += 8) {
-        const __m256 *bottom = pending + o / 2;
-        const int cells = width - 2 * o;
-        add_cells(s, bottom[0], bottom[2], q + width + 2 * o, cells < 8 ? cells : 8);
-        add_cells(s, bottom[1], bottom[3], q + width + 2 * o + 8, cells - 8 < 8 ? cells - 8 : 8);
-    }
-}
-
 /* Swift's `SIMD8<Float>.sum()`: the lanes added in order. */
 VECTOR float ordered_sum(__m256 v) {
     float lane[8];
@@ -235,24 +171,44 @@ VECTOR float ordered_sum(__m256 v) {
     return total;
 }
 
+/* The parameter-gradient sums take a plane (an image's channel) at a time: its dy and x̂ go to
+   buffers on the stack, row pair after row pair, and are then summed in the order of the plane's
+   cells. The whole plane is buffered before the sums read it, so that by then most stores have
+   left the core's store queue (a load that spans two stores still there waits for them). */
 __attribute__((target("avx2")))
 void folio_norm_relu_pool_sums(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
     const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
-    const int plane = height * width, outputs = width / 2, rows = height / 2;
-    __m256 pending[4 * ((outputs + 7) / 8)];
+    const int plane = height * width, outputs = width / 2, rows = height / 2, whole = plane / 8 * 8;
+    float cells[plane + 16], normalized[plane + 16]; /* the last row's stores pass its end by up to 16 */
     for (int index = first; index < end; index++) {
         const affine a = channel_affine(center, scale, gain, shift, index % channels);
-        plane_sums s = {_mm256_setzero_ps(), _mm256_setzero_ps(), plane / 8 * 8, 0, {0}, {0}};
         for (int pair = 0; pair < rows; pair++) {
-            const long at = (long)index * rows + pair;
-            sum_pair(input + (long)index * plane + 2L * pair * width, width, &a, output + at * outputs,
-                     outputGradient + at * outputs, 2L * pair * width, &s, pending);
+            const long at = (long)index * rows + pair, offset = 2L * pair * width;
+            const float *top = input + (long)index * plane + offset;
+            /* From the row's end to its start, as in `route_pair`. */
+            for (int o = (outputs - 1) / 8 * 8; o >= 0; o -= 8) {
+                __m256 cell[4], taken[4];
+                route_windows(top, width, o, &a, output + at * outputs, outputGradient + at * outputs, cell, taken);
+                const long upper = offset + 2 * o, lower = upper + width;
+                interleave(taken[0], taken[1], cells + upper, 16, 0);
+                interleave(taken[2], taken[3], cells + lower, 16, 0);
+                interleave(cell[0], cell[1], normalized + upper, 16, 0);
+                interleave(cell[2], cell[3], normalized + lower, 16, 0);
+            }
         }
-        float sum = ordered_sum(s.sum), dot = ordered_sum(s.dot);
-        for (int i = 0; i < s.tail; i++) {
-            sum += s.tailSum[i];
-            dot += s.tailDot[i];
+        /* Elementwise.sumAndDot: eight lanes, lane l over the cells ≡ l (mod 8) in order, the
+           lanes added in order, then the last plane mod 8 cells. */
+        __m256 lanesSum = _mm256_setzero_ps(), lanesDot = _mm256_setzero_ps();
+        for (int i = 0; i < whole; i += 8) {
+            const __m256 value = _mm256_loadu_ps(cells + i);
+            lanesSum = _mm256_add_ps(lanesSum, value);
+            lanesDot = _mm256_add_ps(lanesDot, _mm256_mul_ps(value, _mm256_loadu_ps(normalized + i)));
+        }
+        float sum = ordered_sum(lanesSum), dot = ordered_sum(lanesDot);
+        for (int i = whole; i < plane; i++) {
+            sum += cells[i];
+            dot += cells[i] * normalized[i];
         }
         sums[2L * index] = sum;
         sums[2L * index + 1] = dot;

@@ -30,19 +30,12 @@ VECTOR void deinterleave(__m256 lo, __m256 hi, __m256 *even, __m256 *odd) {
     *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(o), _MM_SHUFFLE(3, 1, 2, 0)));
 }
 
-/* even₀ odd₀ even₁ odd₁ … as two vectors: lanes 0 … 7 and 8 … 15. */
-VECTOR void interleaved(__m256 even, __m256 odd, __m256 *first, __m256 *second) {
-    const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
-    *first = _mm256_permute2f128_ps(low, high, 0x20);
-    *second = _mm256_permute2f128_ps(low, high, 0x31);
-}
-
 /* even₀ odd₀ even₁ odd₁ … to the `cells` (at most 16) values at p: all 16 unless `masked` (a
    masked store is slow on AMD's cores; callers store whole vectors where the lanes past
    `cells` land on values written later). */
 VECTOR void interleave(__m256 even, __m256 odd, float *p, int cells, int masked) {
-    __m256 first, second;
-    interleaved(even, odd, &first, &second);
+    const __m256 low = _mm256_unpacklo_ps(even, odd), high = _mm256_unpackhi_ps(even, odd);
+    const __m256 first = _mm256_permute2f128_ps(low, high, 0x20), second = _mm256_permute2f128_ps(low, high, 0x31);
     if (cells == 16 || !masked) {
         _mm256_storeu_ps(p, first);
         _mm256_storeu_ps(p + 8, second);
