@@ -14,8 +14,6 @@
 
 #if defined(__x86_64__)
 
-#define TRANSFORM __attribute__((target("avx2")))
-
 /* ---- Transforms ---- */
 
 /* The transforms run over eight tiles of a row of tiles at a time, each lane computing what
@@ -37,7 +35,7 @@ VECTOR void columns_of(const float *row, int count, __m256 *even, __m256 *odd) {
 /* The input tiles Bᵀ d B of images [first, end) of `images` [batch, C, H, W] into `tiles`
    [16, C, tileCount]. Tile (ty, tx) reads rows 2·ty − 1 … 2·ty + 2 and columns 2·tx − 1 …
    2·tx + 2, those outside the image as 0 (the padding, never written anywhere). */
-TRANSFORM
+__attribute__((target("avx2")))
 static void transform_input(
     int channels, int height, int width, const float *images, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
@@ -96,7 +94,7 @@ static void transform_input(
 
 /* Images [first, end) of `output` [batch, F, H, W] from the products [16, F, tileCount]:
    (Aᵀ m A) + bias[f] (no bias when `bias` is NULL). */
-TRANSFORM
+__attribute__((target("avx2")))
 static void transform_output(
     int filters, int height, int width, const float *products, long tileCount, const float *bias, float *output,
     int first, int end) {
@@ -136,7 +134,7 @@ static void transform_output(
 
 /* The output gradient's tiles A dy Aᵀ (dy a tile's 2×2 gradient, zero past the edge) of images
    [first, end) into `tiles` [16, F, tileCount]. */
-TRANSFORM
+__attribute__((target("avx2")))
 static void transform_gradient(
     int filters, int height, int width, const float *outputGradient, float *tiles, long tileCount, int first, int end) {
     const int rows = (height + 1) / 2, columns = (width + 1) / 2;
@@ -172,7 +170,7 @@ static void transform_gradient(
 }
 
 /* U = G g Gᵀ [16, F, C] of filters [first, end). */
-TRANSFORM
+__attribute__((target("avx2")))
 void folio_winograd_filters(int filters, int channels, const float *weights, float *transformed, int first, int end) {
     const long stride = folio_winograd_stride(filters, channels);
     for (int f = first; f < end; f++)
@@ -197,7 +195,7 @@ void folio_winograd_filters(int filters, int channels, const float *weights, flo
 
 /* The weight gradient Gᵀ u G [F, C, 3, 3] from its transformed form [16, F, C], for the filters
    [first, end). */
-TRANSFORM
+__attribute__((target("avx2")))
 static void transform_filter_gradient(int filters, int channels, const float *transformed, float *gradient, int first, int end) {
     const long stride = folio_winograd_stride(filters, channels);
     for (int f = first; f < end; f++)
