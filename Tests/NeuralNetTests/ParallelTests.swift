@@ -74,25 +74,31 @@ import Testing
         #expect(Parallel.handOffs == before)
     }
 
-    /// A few Adam steps of a small CNN with batch normalization, large enough that every
-    /// layer splits its loops (the second convolution, over 8 channels, its 32 Winograd blocks
-    /// where the CPU has AVX2), give bit-identical parameters with the helper and without.
-    @Test func networkNumbersDoNotDependOnSplitting() {
-        let (alone, shared) = withHelperOffAndOn(trainSmallCNN)
+    /// A few Adam steps of small CNNs with batch normalization, large enough that every
+    /// layer splits its loops, give bit-identical parameters with the helper and without: one
+    /// whose second convolution, over 8 channels, has 32 Winograd blocks where the CPU has AVX2,
+    /// and one whose normalization, ReLU and pooling after the first convolution run as one
+    /// stage (`RectifiedPooling`, its passes split by row pairs and planes).
+    @Test(arguments: [false, true])
+    func networkNumbersDoNotDependOnSplitting(pooling: Bool) {
+        let (alone, shared) = withHelperOffAndOn { trainSmallCNN(pooling: pooling) }
         #expect(alone.count == shared.count)
         for (index, (a, b)) in zip(alone, shared).enumerated() {
             #expect(a.elementsEqual(b), "parameter \(index) differs")
         }
     }
 
-    private func trainSmallCNN() -> [[Float]] {
-        let shape = FeatureShape(channels: 2, height: 12, width: 12)
+    private func trainSmallCNN(pooling: Bool) -> [[Float]] {
+        let shape = FeatureShape(channels: 2, height: pooling ? 16 : 12, width: pooling ? 16 : 12)
         let generator = RandomGenerator(seed: 11)
-        let network = Network(
-            specs: [.convolution(filters: 8, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu),
-                    .convolution(filters: 8, kernel: 3, stride: 1, padding: .same), .activation(.relu),
-                    .maxPool(size: 2), .flatten, .dense(units: 32), .batchNorm, .activation(.relu), .dense(units: 4)],
-            inputShape: shape, generator: generator)
+        let specs: [LayerSpec] =
+            pooling
+            ? [.convolution(filters: 8, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu), .maxPool(size: 2),
+               .flatten, .dense(units: 4)]
+            : [.convolution(filters: 8, kernel: 3, stride: 1, padding: .same), .batchNorm, .activation(.relu),
+               .convolution(filters: 8, kernel: 3, stride: 1, padding: .same), .activation(.relu),
+               .maxPool(size: 2), .flatten, .dense(units: 32), .batchNorm, .activation(.relu), .dense(units: 4)]
+        let network = Network(specs: specs, inputShape: shape, generator: generator)
         let optimizer = OptimizerKind.adam.make(learningRate: 0.01, parameters: network.parameters)
         let loss = SoftmaxCrossEntropy(classes: 4)
         let input = randomMatrix(rows: 64, columns: shape.count, seed: 12, margin: 0)
