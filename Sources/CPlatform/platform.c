@@ -2,6 +2,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 /* OpenBLAS's pthread build exports these; weak, so that other BLAS libraries link too. */
 extern void openblas_read_env(void) __attribute__((weak));
@@ -19,6 +23,23 @@ void folio_set_blas_thread_timeout(int exponent) {
 /* Runs when the program (or test bundle) is loaded: after OpenBLAS's own initialization,
    since OpenBLAS is a library this code depends on, and before any thread of ours exists. */
 __attribute__((constructor)) static void folio_platform_load(void) { folio_set_blas_thread_timeout(4); }
+
+float *folio_allocate_floats(long count) {
+    const size_t bytes = (size_t)(count > 0 ? count : 1) * sizeof(float), huge = (size_t)2 << 20;
+    void *memory = NULL;
+    if (bytes >= huge) {
+        if (posix_memalign(&memory, huge, bytes) != 0) return NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+        madvise(memory, bytes, MADV_HUGEPAGE); /* advice: without it, or where refused, 4 KiB pages */
+#endif
+    } else if (!(memory = malloc(bytes))) {
+        return NULL;
+    }
+    memset(memory, 0, bytes);
+    return memory;
+}
+
+void folio_free_floats(float *floats) { free(floats); }
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <xmmintrin.h>

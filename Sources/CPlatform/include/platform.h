@@ -24,4 +24,14 @@ int folio_subnormal_flushing(void);
 /// benchmark took 21–22 s instead of 18 s).
 void folio_set_blas_thread_timeout(int exponent);
 
+/// Memory for `count` floats, zero-filled, released with `folio_free_floats`; NULL when
+/// there is not enough. Blocks of 2 MiB or more are aligned to 2 MiB and, on Linux, marked
+/// for transparent huge pages (where the system leaves them to `madvise`): the engine streams
+/// through matrices of several MiB every step, and with 4 KiB pages the translations of what
+/// one step touches do not fit the TLB.
+float *folio_allocate_floats(long count);
+
+/// Releases memory from `folio_allocate_floats`.
+void folio_free_floats(float *floats);
+
 #endif

@@ -1,3 +1,5 @@
+import CPlatform
+
 /// A batch of feature vectors: `rows` examples × `columns` features, Float32, row-major.
 ///
 /// Storage only ever grows, so a layer can keep one matrix for its output and reuse it for
@@ -19,8 +21,7 @@ public final class Matrix {
         self.rows = rows
         self.columns = columns
         self.capacity = max(rows * columns, 1)
-        self.data = .allocate(capacity: capacity)
-        data.initialize(repeating: 0, count: capacity)
+        self.data = Self.allocate(capacity)
     }
 
     /// A `rows × columns` matrix holding `values` (row-major).
@@ -30,7 +31,13 @@ public final class Matrix {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { data.deallocate() }
+    deinit { folio_free_floats(data) }
+
+    /// `count` zeros (`folio_allocate_floats`: large matrices on huge pages).
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        guard let floats = folio_allocate_floats(count) else { fatalError("Matrix: out of memory for \(count) floats") }
+        return floats
+    }
 
     /// `rows * columns`.
     @inlinable public var count: Int { rows * columns }
@@ -42,10 +49,9 @@ public final class Matrix {
         rows = newRows
         let needed = newRows * columns
         if needed > capacity {
-            data.deallocate()
+            folio_free_floats(data)
             capacity = needed
-            data = .allocate(capacity: needed)
-            data.initialize(repeating: 0, count: needed)
+            data = Self.allocate(needed)
         }
     }
 
