@@ -172,15 +172,16 @@ VECTOR float ordered_sum(__m256 v) {
 }
 
 /* The parameter-gradient sums take a plane (an image's channel) at a time: its dy and x̂ go to
-   buffers on the stack, row pair after row pair, and are then summed in the order of the plane's
+   the scratch space, row pair after row pair, and are then summed in the order of the plane's
    cells. The whole plane is buffered before the sums read it, so that by then most stores have
    left the core's store queue (a load that spans two stores still there waits for them). */
 __attribute__((target("avx2")))
 void folio_norm_relu_pool_sums(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
-    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
+    const float *shift, const float *output, const float *outputGradient, float *sums, float *scratch, int first,
+    int end) {
     const int plane = height * width, outputs = width / 2, rows = height / 2, whole = plane / 8 * 8;
-    float cells[plane + 16], normalized[plane + 16]; /* the last row's stores pass its end by up to 16 */
+    float *cells = scratch, *normalized = scratch + plane + 16; /* the last row's stores pass its end by up to 16 */
     for (int index = first; index < end; index++) {
         const affine a = channel_affine(center, scale, gain, shift, index % channels);
         for (int pair = 0; pair < rows; pair++) {
@@ -253,9 +254,10 @@ void folio_relu_pool_backward(
 
 void folio_norm_relu_pool_sums(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
-    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end) {
+    const float *shift, const float *output, const float *outputGradient, float *sums, float *scratch, int first,
+    int end) {
     (void)channels; (void)height; (void)width; (void)input; (void)center; (void)scale; (void)gain;
-    (void)shift; (void)output; (void)outputGradient; (void)sums; (void)first; (void)end;
+    (void)shift; (void)output; (void)outputGradient; (void)sums; (void)scratch; (void)first; (void)end;
     __builtin_trap();
 }
 

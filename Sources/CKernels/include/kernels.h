@@ -174,10 +174,12 @@ void folio_relu_pool_backward(
 /// end): each plane's Σ dy and Σ dy · x̂ into `sums`[2·plane] and `sums`[2·plane + 1], summed as
 /// `Elementwise.sumAndDot` sums them (eight lanes, lane l over the cells ≡ l (mod 8), the lanes
 /// added in order, then the last H·W mod 8 cells). The parameter gradients dβ and dγ of a
-/// channel are its planes' sums added in the order of the images.
+/// channel are its planes' sums added in the order of the images. `scratch` holds
+/// 2 · (H·W + 16) floats, the calling thread's own.
 void folio_norm_relu_pool_sums(
     int channels, int height, int width, const float *input, const float *center, const float *scale, const float *gain,
-    const float *shift, const float *output, const float *outputGradient, float *sums, int first, int end);
+    const float *shift, const float *output, const float *outputGradient, float *sums, float *scratch, int first,
+    int end);
 
 /// Backward with normalization, second pass, over the planes [first, end) (plane p: image
 /// p / C, channel p mod C): the normalization's input gradient dx = factor[c] · (count · dy −

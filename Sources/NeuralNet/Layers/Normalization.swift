@@ -275,7 +275,7 @@ public final class BatchNorm: Layer {
     /// in `range`: mean[c] = Σ x, scratch[c] = Σ (x − mean[c])², or dβ[c] = Σ dy and
     /// dγ[c] = Σ dy · x̂, over the batch in order.
     private func vectorSums(_ step: Loop.Step, of matrix: Matrix, channels range: Range<Int>) {
-        let x = matrix.data, xHat = normalized.data, dBeta = beta.gradient.data, dGamma = gamma.gradient.data
+        let values = matrix.data, xHat = normalized.data, dBeta = beta.gradient.data, dGamma = gamma.gradient.data
         for c in range {
             switch step {
             case .sums: mean[c] = 0
@@ -284,19 +284,19 @@ public final class BatchNorm: Layer {
             }
         }
         for row in 0..<matrix.rows {
-            let xRow = x + row * channels, xHatRow = xHat + row * channels
+            let value = values + row * channels, xHatRow = xHat + row * channels
             switch step {
             case .sums:
-                for c in range { mean[c] += xRow[c] }
+                for c in range { mean[c] += value[c] }
             case .squaredDeviations:
                 for c in range {
-                    let deviation = xRow[c] - mean[c]
+                    let deviation = value[c] - mean[c]
                     scratch[c] += deviation * deviation
                 }
-            default:
+            default:  // value is dy
                 for c in range {
-                    dBeta[c] += xRow[c]
-                    dGamma[c] += xRow[c] * xHatRow[c]
+                    dBeta[c] += value[c]
+                    dGamma[c] += value[c] * xHatRow[c]
                 }
             }
         }

@@ -30,6 +30,8 @@ final class RectifiedPooling {
     private let gradient: Matrix
     /// The input of the last forward pass.
     private var input: Matrix?
+    /// Each thread's buffers for a plane's dy and x̂ in the sums pass: [2, 2 · (H·W + 16)].
+    private let sumsScratch: Matrix
 
     /// The stage for the layers starting at `start`, if they are [batch normalization,] ReLU
     /// and a max pooling of 2×2 windows that tile the image exactly, and the CPU has AVX2 (the
@@ -47,6 +49,7 @@ final class RectifiedPooling {
         shape = pool.inputShape
         output = Matrix(rows: 0, columns: pool.outputShape.count)
         gradient = Matrix(rows: 0, columns: shape.count)
+        sumsScratch = Matrix(rows: 2, columns: 2 * (shape.spatialCount + 16))
     }
 
     /// The output of the run's last layer (the pooling) for `input`, as the layers would give it.
@@ -109,7 +112,9 @@ final class RectifiedPooling {
         let input: Matrix
         let outputGradient: Matrix?
 
-        func run(_ range: Range<Int>) {
+        func run(_ range: Range<Int>) { run(range, worker: 0) }
+
+        func run(_ range: Range<Int>, worker: Int) {
             let shape = stage.shape, (lower, upper) = (Int32(range.lowerBound), Int32(range.upperBound))
             let (c, h, w) = (Int32(shape.channels), Int32(shape.height), Int32(shape.width))
             let layer = stage.normalization, normalization = layer?.normalization
@@ -125,7 +130,7 @@ final class RectifiedPooling {
                 guard let layer, let normalization else { return }
                 folio_norm_relu_pool_sums(
                     c, h, w, input.data, normalization.center, normalization.scale, normalization.gain, normalization.shift,
-                    stage.output.data, dy, layer.planeTotals.data, lower, upper)
+                    stage.output.data, dy, layer.planeTotals.data, stage.sumsScratch.row(worker), lower, upper)
             case .inputGradient(let factors):
                 guard let layer, let normalization else { return }
                 folio_norm_relu_pool_gradient(
