@@ -1,5 +1,3 @@
-import CPlatform
-
 /// A batch of feature vectors: `rows` examples × `columns` features, Float32, row-major.
 ///
 /// Storage only ever grows, so a layer can keep one matrix for its output and reuse it for
@@ -21,7 +19,7 @@ public final class Matrix {
         self.rows = rows
         self.columns = columns
         self.capacity = max(rows * columns, 1)
-        self.data = Self.allocate(capacity)
+        self.data = FloatStorage.allocate(capacity)
     }
 
     /// A `rows × columns` matrix holding `values` (row-major).
@@ -31,13 +29,7 @@ public final class Matrix {
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: values.count) }
     }
 
-    deinit { folio_free_floats(data) }
-
-    /// `count` zeros (`folio_allocate_floats`: large matrices on huge pages).
-    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-        guard let floats = folio_allocate_floats(count) else { fatalError("Matrix: out of memory for \(count) floats") }
-        return floats
-    }
+    deinit { FloatStorage.free(data) }
 
     /// `rows * columns`.
     @inlinable public var count: Int { rows * columns }
@@ -49,9 +41,9 @@ public final class Matrix {
         rows = newRows
         let needed = newRows * columns
         if needed > capacity {
-            folio_free_floats(data)
+            FloatStorage.free(data)
             capacity = needed
-            data = Self.allocate(needed)
+            data = FloatStorage.allocate(needed)
         }
     }
 
