@@ -157,6 +157,7 @@ void folio_pad_planes(int channels, int height, int width, const float *input, f
     const int paddedWidth = width + 2;
     const long paddedPlane = (long)(height + 2) * paddedWidth;
     const float *limit = padded + (long)end * channels * paddedPlane;
+    const __m256i mask = lanes(width % 8);
     for (int n = first; n < end; n++)
         for (int c = 0; c < channels; c++) {
             const float *plane = input + ((long)n * channels + c) * height * width;
@@ -166,11 +167,7 @@ void folio_pad_planes(int channels, int height, int width, const float *input, f
                 const float *source = plane + (long)y * width;
                 float *row = target + (long)(y + 1) * paddedWidth;
                 row[0] = 0;
-                for (int x = 0; x < width; x += 8) {
-                    const __m256 values =
-                        x + 8 <= width ? _mm256_loadu_ps(source + x) : _mm256_maskload_ps(source + x, lanes(width - x));
-                    store_before(row + 1 + x, values, limit);
-                }
+                for (int x = 0; x < width; x += 8) store_before(row + 1 + x, load(source + x, mask, x + 8 > width), limit);
                 store_before(row + 1 + width, _mm256_setzero_ps(), limit); /* the column right of the image */
             }
             zero_cells(target + (long)(height + 1) * paddedWidth, paddedPlane - (long)(height + 1) * paddedWidth, limit);

@@ -27,9 +27,15 @@
    stored masked. */
 
 /* The values at x, x + 2, … (even) and x + 1, x + 3, … (odd) of a row for eight tiles, of the
-   `count` values [x, x + count) there are (the others 0). */
+   sixteen [x, x + 16): those in the masks of the first eight and the last eight (`low`,
+   `high`) loaded, the others 0. */
+VECTOR void columns_under(const float *row, __m256i low, __m256i high, __m256 *even, __m256 *odd) {
+    deinterleave(_mm256_maskload_ps(row, low), _mm256_maskload_ps(row + 8, high), even, odd);
+}
+
+/* The same, of the `count` values [x, x + count) there are (the others 0). */
 VECTOR void columns_of(const float *row, int count, __m256 *even, __m256 *odd) {
-    deinterleave(_mm256_maskload_ps(row, lanes(count)), _mm256_maskload_ps(row + 8, lanes(count - 8)), even, odd);
+    columns_under(row, lanes(count), lanes(count - 8), even, odd);
 }
 
 /* The input tiles Bᵀ d B of images [first, end) of `images` [batch, C, H, W] into `tiles`
@@ -67,8 +73,8 @@ static void transform_input(
                             continue;
                         }
                         const float *r = image + (long)y * width + 2 * tx - 1;
-                        deinterleave(_mm256_maskload_ps(r, mask[0]), _mm256_maskload_ps(r + 8, mask[1]), &e[i], &o[i]);
-                        deinterleave(_mm256_maskload_ps(r + 2, mask[2]), _mm256_maskload_ps(r + 10, mask[3]), &e1[i], &o1[i]);
+                        columns_under(r, mask[0], mask[1], &e[i], &o[i]);
+                        columns_under(r + 2, mask[2], mask[3], &e1[i], &o1[i]);
                     }
                     /* Bᵀ d: rows d0 − d2, d1 + d2, d2 − d1, d1 − d3, at each of the four columns */
                     __m256 t[4][4]; /* [a][j]: row a at column 2·tx + j */
